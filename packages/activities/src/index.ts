@@ -1,0 +1,1 @@
+export { ssnTrace, INVALID_SSN } from './ssn-trace';

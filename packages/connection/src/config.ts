@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
+import { DEFAULT_ADDRESS, NAMESPACE } from '@background-check/common';
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  /** Options for both `Connection.connect` (client) and `NativeConnection.connect` (worker). */
+  connectionOptions: NativeConnectionOptions & { address: string };
+  /** Where the settings came from, for messages. */
+  source: string;
+}
+
+const TLS_PATH_VARS = [
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+] as const;
+
+/**
+ * Connection settings, by the SDK's environment-configuration conventions: a `temporal.toml`
+ * profile (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE) overridden by TEMPORAL_* variables
+ * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*). With none set,
+ * the chapter's local dev server and namespace.
+ */
+export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
+  // Check certificate paths first: the SDK's own error for a missing file doesn't say which setting.
+  for (const name of TLS_PATH_VARS) {
+    const file = env[name];
+    if (file && !fs.existsSync(file)) {
+      throw new Error(`${name} points at ${file}, which does not exist. Fix the path or unset ${name}.`);
+    }
+  }
+  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  let profile;
+  try {
+    profile = loadClientConfigProfile({ overrideEnvVars });
+  } catch (err) {
+    throw new Error(`Could not load the Temporal connection profile${env.TEMPORAL_CONFIG_FILE ? ` from ${env.TEMPORAL_CONFIG_FILE}` : ''}: ${(err as Error).message}`);
+  }
+  for (const [what, file] of [
+    ['client certificate', profile.tls?.clientCert],
+    ['client key', profile.tls?.clientKey],
+    ['server CA certificate', profile.tls?.serverCACert],
+  ] as const) {
+    if (file && 'path' in file && !fs.existsSync(file.path)) {
+      throw new Error(`The ${what} file ${file.path} (from the Temporal profile) does not exist. Fix the path in your temporal.toml or TEMPORAL_* settings.`);
+    }
+  }
+  const { connectionOptions, namespace } = toClientOptions(profile);
+  const address = connectionOptions.address ?? DEFAULT_ADDRESS;
+  const source = env.TEMPORAL_ADDRESS || env.TEMPORAL_CONFIG_FILE || env.TEMPORAL_PROFILE ? 'TEMPORAL_* settings' : 'defaults';
+  return {
+    address,
+    namespace: namespace ?? NAMESPACE,
+    connectionOptions: { ...connectionOptions, address },
+    source,
+  };
+}

@@ -1,0 +1,71 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { loadTemporalConfig, type TemporalConfig } from './config';
+
+/** Thrown for problems a user fixes by changing settings or starting a server: print `.message`, no stack. */
+export class ConnectionProblem extends Error {
+  override name = 'ConnectionProblem';
+}
+
+function unreachable(config: TemporalConfig, err: unknown): ConnectionProblem {
+  return new ConnectionProblem(
+    [
+      `Cannot reach a Temporal server at ${config.address} (${(err as Error)?.message ?? String(err)}).`,
+      'Start the local dev server with `pnpm server`, or point TEMPORAL_ADDRESS (or a temporal.toml profile) at your cluster.',
+    ].join('\n'),
+  );
+}
+
+/** Fails clearly when the namespace is missing, rather than on the first workflow call. */
+async function checkNamespace(config: TemporalConfig, connection: Connection): Promise<void> {
+  try {
+    await connection.workflowService.describeNamespace({ namespace: config.namespace });
+  } catch (err) {
+    const code = (err as { code?: number }).code;
+    if (code === 5 /* NOT_FOUND */) {
+      throw new ConnectionProblem(
+        `The namespace "${config.namespace}" does not exist on ${config.address}. ` +
+          'Start the dev server with `pnpm server` (it registers backgroundcheck_namespace), ' +
+          `or create it: \`pnpm temporal operator namespace create --namespace ${config.namespace}\`.`,
+      );
+    }
+    // Permission errors (e.g. Cloud API keys scoped to one namespace) shouldn't block the caller.
+    if (code === 7 /* PERMISSION_DENIED */) return;
+    throw err;
+  }
+}
+
+export interface Connected {
+  config: TemporalConfig;
+  connection: Connection;
+  client: Client;
+}
+
+/** A client for the configured server and namespace, checked within a bound. */
+export async function connectClient(config: TemporalConfig = loadTemporalConfig(), connectTimeoutMs = 5000): Promise<Connected> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ ...config.connectionOptions, connectTimeout: connectTimeoutMs });
+  } catch (err) {
+    throw unreachable(config, err);
+  }
+  try {
+    await checkNamespace(config, connection);
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+  return { config, connection, client: new Client({ connection, namespace: config.namespace }) };
+}
+
+/** A worker connection for the configured server, checked within a bound. */
+export async function connectWorker(config: TemporalConfig = loadTemporalConfig(), connectTimeoutMs = 5000): Promise<NativeConnection> {
+  // Check reachability and namespace with the client first: its errors are clearer.
+  const { connection } = await connectClient(config, connectTimeoutMs);
+  await connection.close();
+  try {
+    return await NativeConnection.connect(config.connectionOptions);
+  } catch (err) {
+    throw unreachable(config, err);
+  }
+}

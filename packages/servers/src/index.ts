@@ -1,0 +1,4 @@
+export * from './binaries';
+export * from './dev-server';
+export * from './paths';
+export * from './test-env';

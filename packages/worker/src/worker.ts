@@ -1,0 +1,27 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import * as activities from '@background-check/activities';
+import { TASK_QUEUE } from '@background-check/common';
+import { prebuiltBundle } from './bundle';
+
+export interface BackgroundCheckWorkerOptions extends Partial<Omit<WorkerOptions, 'connection' | 'namespace'>> {
+  connection: NativeConnection;
+  namespace: string;
+}
+
+/**
+ * The Background Check worker: the workflow from the prebuilt bundle, the SSN-trace activity,
+ * on the shared task queue. Any WorkerOptions (e.g. other activities in tests) can be overridden.
+ */
+export async function createWorker({ connection, namespace, ...overrides }: BackgroundCheckWorkerOptions): Promise<Worker> {
+  const workflowOptions = overrides.workflowsPath || overrides.workflowBundle ? {} : { workflowBundle: await prebuiltBundle() };
+  return await Worker.create({
+    connection,
+    namespace,
+    taskQueue: TASK_QUEUE,
+    activities,
+    ...workflowOptions,
+    // Give an in-flight activity time to finish on Ctrl-C before its task is handed back.
+    shutdownGraceTime: '10s',
+    ...overrides,
+  });
+}
