@@ -1,4 +1,4 @@
-/** One jest run over every package's tests (src/**/*.test.ts, beside the code they test). */
+// One jest run over every package's tests: src/**/*.test.ts files, beside the code they test.
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages'],

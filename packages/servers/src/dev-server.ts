@@ -8,9 +8,9 @@ import { TEMPORAL_CLI, requireBinary } from './binaries';
 import { stateDir } from './paths';
 
 export interface DevServerOptions {
-  /** gRPC port; default 7233 as in the chapter. */
+  /** gRPC port; default 7233 as in the chapter; 0 picks a free one. */
   port?: number;
-  /** Web UI port; default 8233. */
+  /** Web UI port; default 8233; 0 picks a free one. */
   uiPort?: number;
   /** SQLite state file; default .temporal/dev-server.db so executions survive a restart. */
   dbFilename?: string;
@@ -29,6 +29,19 @@ export interface DevServer {
   child: ChildProcess;
   /** Stops the server (SIGTERM, then SIGKILL after a bound) and waits for it to exit. */
   stop(): Promise<void>;
+}
+
+/** A TCP port that is free on 127.0.0.1 right now (for servers started by tests). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** True when something accepts TCP connections at host:port within the bound. */
@@ -93,8 +106,8 @@ export async function waitForServer(address: string, namespace: string, timeoutM
 /** Starts `temporal server start-dev` as a child process and waits until it is ready. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = requireBinary(TEMPORAL_CLI);
-  const port = options.port ?? 7233;
-  const uiPort = options.uiPort ?? DEFAULT_UI_PORT;
+  const port = options.port === 0 ? await freePort() : (options.port ?? 7233);
+  const uiPort = options.uiPort === 0 ? await freePort() : (options.uiPort ?? DEFAULT_UI_PORT);
   const dbFilename = options.dbFilename ?? path.join(stateDir(), 'dev-server.db');
   const namespaces = options.namespaces ?? [NAMESPACE];
   const address = `localhost:${port}`;
