@@ -2,3 +2,4 @@ export * from './binaries';
 export * from './dev-server';
 export * from './paths';
 export * from './test-env';
+export * from './processes';

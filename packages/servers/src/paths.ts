@@ -12,9 +12,13 @@ export function repoRoot(from: string = __dirname): string {
   }
 }
 
-/** Git-ignored folder for run-time state: dev-server database, saved histories, screenshots. */
+/**
+ * Git-ignored folder for run-time state: dev-server database, saved histories, screenshots.
+ * BACKGROUNDCHECK_STATE_DIR moves it (tests use a temporary folder).
+ */
 export function stateDir(...parts: string[]): string {
-  const dir = path.join(repoRoot(), '.temporal', ...parts);
+  const base = process.env.BACKGROUNDCHECK_STATE_DIR || path.join(repoRoot(), '.temporal');
+  const dir = path.join(base, ...parts);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }

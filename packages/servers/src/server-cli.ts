@@ -14,7 +14,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`Received ${signal}: stopping the dev server ...`);
-    void server.stop().then(() => process.exit(0));
+    void server.stop().then(() => {
+      console.log('Dev server stopped.');
+      process.exit(0);
+    });
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -36,7 +36,9 @@ export async function runOnce(): Promise<number> {
         throw new ConnectionProblem(`No Temporal server answers at ${config.address}. Check TEMPORAL_ADDRESS / your temporal.toml profile.`);
       }
       console.log(`No Temporal server at ${config.address}: starting the project's dev server (Temporal CLI)...`);
-      devServer = await startDevServer({ port: splitAddress(config.address).port, namespaces: [config.namespace] });
+      const { port } = splitAddress(config.address);
+      // The Web UI goes on port + 1000, as the CLI's default: 8233 for the chapter's 7233.
+      devServer = await startDevServer({ port, uiPort: port + 1000, namespaces: [config.namespace] });
       const server = devServer;
       cleanups.push(async () => {
         console.log('Stopping the dev server...');

@@ -1,0 +1,60 @@
+// The chapter's commands in order, against the real dev server: server, worker, starter,
+// `temporal workflow show --output json`, replay of that file, then Ctrl-C on the worker.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { NAMESPACE, WORKFLOW_ID } from '@background-check/common';
+import { TEMPORAL_CLI, killGroup, requireBinary, runScript, startDevServer, type DevServer, type RunningScript } from '@background-check/servers';
+import { replayFiles } from '@background-check/replay';
+import * as workflows from '@background-check/workflows';
+import { prebuiltBundle } from '@background-check/worker';
+
+const run = promisify(execFile);
+
+describe('the chapter flow: pnpm server, start:worker, start:workflow, workflow show, test:replay', () => {
+  let tmp: string;
+  let server: DevServer;
+  let worker: RunningScript | undefined;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chapter-flow-'));
+    server = await startDevServer({ port: 0, uiPort: 0, dbFilename: path.join(tmp, 'dev.db'), log: path.join(tmp, 'server.log') });
+    env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE, BACKGROUNDCHECK_STATE_DIR: tmp };
+  });
+
+  afterAll(async () => {
+    if (worker) killGroup(worker.child, 'SIGKILL');
+    await server?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('runs a background check end to end and saves a history that replays', async () => {
+    worker = runScript('packages/worker/src/main.ts', [], env);
+    await worker.waitForOutput('Worker started', 60_000);
+
+    const starter = runScript('packages/starter/src/start-workflow.ts', ['--ssn', '555-55-5555'], env);
+    // Up to 60 s of durable sleep on the timer branch, plus start-up.
+    expect(await starter.exit(120_000)).toBe(0);
+    expect(starter.output()).toContain(`workflow id ${WORKFLOW_ID}`);
+    expect(starter.output()).toContain('Result: "pass"');
+    expect(starter.output()).not.toContain('555-55-5555');
+
+    // The chapter's retrieval step, with the CLI the project installed.
+    const file = path.join(tmp, 'backgroundcheck_workflow_history.json');
+    const { stdout } = await run(requireBinary(TEMPORAL_CLI), [
+      'workflow', 'show', '--workflow-id', WORKFLOW_ID, '--namespace', NAMESPACE, '--address', server.address, '--output', 'json',
+    ]);
+    fs.writeFileSync(file, stdout);
+    const results = await replayFiles([file], { workflowBundle: await prebuiltBundle(), workflowTypes: Object.keys(workflows) });
+    expect(results).toEqual([expect.objectContaining({ file, ok: true })]);
+
+    // The same workflow id again while none runs is fine; Ctrl-C then stops the worker cleanly.
+    killGroup(worker.child, 'SIGINT');
+    expect(await worker.exit(30_000)).toBe(0);
+    expect(worker.output()).toContain('Worker stopped.');
+    expect(worker.output()).not.toMatch(/\n\s+at .*\(/); // no stack trace
+  });
+});

@@ -1,0 +1,30 @@
+// `pnpm start` with a server already running at the configured address: uses it, leaves it running.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NAMESPACE } from '@background-check/common';
+import { portAnswers, runScript, startDevServer, type DevServer } from '@background-check/servers';
+
+describe('pnpm start with a running server', () => {
+  let tmp: string;
+  let server: DevServer;
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-once-existing-'));
+    server = await startDevServer({ port: 0, uiPort: 0, dbFilename: path.join(tmp, 'dev.db'), log: path.join(tmp, 'server.log'), namespaces: [NAMESPACE] });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('uses the server that answers and does not stop it', async () => {
+    const main = runScript('packages/starter/src/run-once.ts', [], { TEMPORAL_ADDRESS: server.address, BACKGROUNDCHECK_STATE_DIR: tmp });
+    expect(await main.exit(150_000)).toBe(0);
+    expect(main.output()).toContain(`Using the Temporal server at ${server.address}`);
+    expect(main.output()).toContain('Status: COMPLETED');
+    expect(main.output()).not.toContain('Stopping the dev server');
+    expect(await portAnswers(server.address)).toBe(true);
+  });
+});
