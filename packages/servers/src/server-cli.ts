@@ -1,12 +1,19 @@
 // `pnpm server`: the chapter's `temporal server start-dev`, with the Web UI on 8233, state kept in
 // .temporal/dev-server.db (so executions survive a restart) and backgroundcheck_namespace registered.
-import { DEFAULT_UI_PORT, NAMESPACE } from '@background-check/common';
-import { startDevServer } from './dev-server';
+// The port follows TEMPORAL_ADDRESS when that names this machine (the UI goes on port + 1000).
+import { DEFAULT_ADDRESS, NAMESPACE } from '@background-check/common';
+import { isLocalAddress, splitAddress, startDevServer } from './dev-server';
 
 async function main(): Promise<void> {
+  const address = process.env.TEMPORAL_ADDRESS || DEFAULT_ADDRESS;
+  if (!isLocalAddress(address)) {
+    throw new Error(`TEMPORAL_ADDRESS=${address} is not on this machine; \`pnpm server\` only starts a local dev server. Unset it, or use your cluster directly.`);
+  }
+  const namespace = process.env.TEMPORAL_NAMESPACE || NAMESPACE;
+  const { port } = splitAddress(address);
   console.log('Starting the Temporal dev server (Temporal CLI) ...');
-  const server = await startDevServer({ log: 'inherit', uiPort: DEFAULT_UI_PORT, namespaces: [NAMESPACE] });
-  console.log(`Temporal dev server ready at ${server.address}, namespace "${NAMESPACE}".`);
+  const server = await startDevServer({ log: 'inherit', port, uiPort: port + 1000, namespaces: [namespace] });
+  console.log(`Temporal dev server ready at ${server.address}, namespace "${namespace}".`);
   console.log(`Web UI: ${server.uiUrl}   State: ${server.dbFilename}`);
   console.log('Ctrl-C to stop.');
   let stopping = false;

@@ -56,5 +56,7 @@ describe('the chapter flow: pnpm server, start:worker, start:workflow, workflow 
     expect(await worker.exit(30_000)).toBe(0);
     expect(worker.output()).toContain('Worker stopped.');
     expect(worker.output()).not.toMatch(/\n\s+at .*\(/); // no stack trace
+    // Nothing of the worker's process group is left behind.
+    expect(() => process.kill(-worker!.child.pid!, 0)).toThrow();
   });
 });
