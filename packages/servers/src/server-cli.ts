@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  server.child.once('exit', (code) => {
+  server.child?.once('exit', (code) => {
     if (!stopping) {
       console.error(`The dev server exited unexpectedly (code ${code}).`);
       process.exit(1);
