@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import { CodecProblem, dataConverterFromEnv } from '@background-check/codec';
 import { DEFAULT_ADDRESS, NAMESPACE } from '@background-check/common';
+import { ConnectionProblem } from './problem';
 
 export interface TemporalConfig {
   address: string;
@@ -10,6 +13,8 @@ export interface TemporalConfig {
   connectionOptions: NativeConnectionOptions & { address: string };
   /** Where the settings came from, for messages. */
   source: string;
+  /** Payload encryption when BACKGROUNDCHECK_CODEC_KEY is set (see @background-check/codec); else undefined. */
+  dataConverter?: DataConverter;
 }
 
 const TLS_PATH_VARS = [
@@ -29,15 +34,16 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
   for (const name of TLS_PATH_VARS) {
     const file = env[name];
     if (file && !fs.existsSync(file)) {
-      throw new Error(`${name} points at ${file}, which does not exist. Fix the path or unset ${name}.`);
+      throw new ConnectionProblem(`${name} points at ${file}, which does not exist. Fix the path or unset ${name}.`);
     }
   }
-  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  // An empty variable (`TEMPORAL_NAMESPACE=`) counts as unset, not as an empty namespace or address.
+  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
   let profile;
   try {
     profile = loadClientConfigProfile({ overrideEnvVars });
   } catch (err) {
-    throw new Error(`Could not load the Temporal connection profile${env.TEMPORAL_CONFIG_FILE ? ` from ${env.TEMPORAL_CONFIG_FILE}` : ''}: ${(err as Error).message}`);
+    throw new ConnectionProblem(`Could not load the Temporal connection profile${env.TEMPORAL_CONFIG_FILE ? ` from ${env.TEMPORAL_CONFIG_FILE}` : ''}: ${(err as Error).message}`);
   }
   for (const [what, file] of [
     ['client certificate', profile.tls?.clientCert],
@@ -45,7 +51,7 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
     ['server CA certificate', profile.tls?.serverCACert],
   ] as const) {
     if (file && 'path' in file && !fs.existsSync(file.path)) {
-      throw new Error(`The ${what} file ${file.path} (from the Temporal profile) does not exist. Fix the path in your temporal.toml or TEMPORAL_* settings.`);
+      throw new ConnectionProblem(`The ${what} file ${file.path} (from the Temporal profile) does not exist. Fix the path in your temporal.toml or TEMPORAL_* settings.`);
     }
   }
   const { connectionOptions, namespace } = toClientOptions(profile);
@@ -56,5 +62,16 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
     namespace: namespace ?? NAMESPACE,
     connectionOptions: { ...connectionOptions, address },
     source,
+    dataConverter: codecSettings(env),
   };
+}
+
+// A bad key is a settings problem like a bad address: a message, not a stack trace.
+function codecSettings(env: NodeJS.ProcessEnv): DataConverter | undefined {
+  try {
+    return dataConverterFromEnv(env);
+  } catch (err) {
+    if (err instanceof CodecProblem) throw new ConnectionProblem(err.message);
+    throw err;
+  }
 }

@@ -1,11 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadTemporalConfig, type TemporalConfig } from './config';
+import { ConnectionProblem } from './problem';
 
-/** Thrown for problems a user fixes by changing settings or starting a server: print `.message`, no stack. */
-export class ConnectionProblem extends Error {
-  override name = 'ConnectionProblem';
-}
+export { ConnectionProblem };
 
 function unreachable(config: TemporalConfig, err: unknown): ConnectionProblem {
   return new ConnectionProblem(
@@ -55,7 +53,7 @@ export async function connectClient(config: TemporalConfig = loadTemporalConfig(
     await connection.close();
     throw err;
   }
-  return { config, connection, client: new Client({ connection, namespace: config.namespace }) };
+  return { config, connection, client: new Client({ connection, namespace: config.namespace, dataConverter: config.dataConverter }) };
 }
 
 /** A worker connection for the configured server, checked within a bound. */

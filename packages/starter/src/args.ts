@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { redactSsns } from '@background-check/common';
 
 export const USAGE = `Usage: pnpm start:workflow [--ssn ###-##-####] [--workflow-id ID] [--timeout SECONDS]
 
@@ -13,6 +14,10 @@ profile (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE). Default: localhost:7233, backg
 
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(message: string) {
+    // Usage messages quote what was typed; an SSN typed in the wrong place must not be echoed.
+    super(redactSsns(message));
+  }
 }
 
 export interface StarterArgs {

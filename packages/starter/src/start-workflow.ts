@@ -2,7 +2,7 @@
 import { SAMPLE_SSN, TASK_QUEUE, WORKFLOW_ID, maskSsn } from '@background-check/common';
 import { ConnectionProblem, connectClient, loadTemporalConfig } from '@background-check/connection';
 import { USAGE, UsageError, parseStarterArgs } from './args';
-import { StarterProblem, describeFailure, startBackgroundCheck } from './starter';
+import { StarterProblem, checkSsn, describeFailure, startBackgroundCheck } from './starter';
 import { countPollers, waitForResult } from './wait';
 
 async function main(): Promise<number> {
@@ -13,6 +13,7 @@ async function main(): Promise<number> {
   }
   const ssn = args.ssn ?? SAMPLE_SSN;
   const workflowId = args.workflowId ?? WORKFLOW_ID;
+  checkSsn(ssn); // before connecting: bad input needs no server to be reported
   const { client, connection, config } = await connectClient(loadTemporalConfig());
   try {
     const handle = await startBackgroundCheck(client, { ssn, workflowId, namespace: config.namespace });

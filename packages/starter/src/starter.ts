@@ -21,12 +21,17 @@ export interface StartOptions {
   namespace?: string;
 }
 
-/** Starts BackgroundCheck on the shared task queue; refuses a malformed SSN before anything starts. */
-export async function startBackgroundCheck(client: Client, { ssn, workflowId, namespace = NAMESPACE }: StartOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof BackgroundCheck>> {
+/** Refuses a malformed SSN with the message the starter prints (never echoing the value). */
+export function checkSsn(ssn: unknown): void {
   const problem = ssnProblem(ssn);
   if (problem) {
     throw new StarterProblem(`Invalid --ssn: ${problem}. Use the form ###-##-####, e.g. --ssn 555-55-5555. Nothing was started.`);
   }
+}
+
+/** Starts BackgroundCheck on the shared task queue; refuses a malformed SSN before anything starts. */
+export async function startBackgroundCheck(client: Client, { ssn, workflowId, namespace = NAMESPACE }: StartOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof BackgroundCheck>> {
+  checkSsn(ssn);
   try {
     return await client.workflow.start<typeof BackgroundCheck>('BackgroundCheck', {
       taskQueue: TASK_QUEUE,

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import * as activities from '@background-check/activities';
+import { dataConverterFromEnv } from '@background-check/codec';
 import { TASK_QUEUE } from '@background-check/common';
 import { prebuiltBundle } from './bundle';
 
@@ -20,6 +21,8 @@ export async function createWorker({ connection, namespace, ...overrides }: Back
     taskQueue: TASK_QUEUE,
     activities,
     ...workflowOptions,
+    // Payload encryption when BACKGROUNDCHECK_CODEC_KEY is set; off (readable payloads) by default.
+    dataConverter: dataConverterFromEnv(),
     // Give an in-flight activity time to finish on Ctrl-C before its task is handed back.
     shutdownGraceTime: '10s',
     ...overrides,
