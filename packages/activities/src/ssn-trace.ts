@@ -15,7 +15,7 @@ export async function ssnTrace(ssn: string): Promise<string> {
     // Non-retryable: the same input fails the same way on every attempt.
     throw ApplicationFailure.create({
       type: INVALID_SSN,
-      message: `Invalid SSN: ${problem}. Pass an SSN in the form ###-##-#### (e.g. 555-55-5555).`,
+      message: `Invalid SSN: ${problem}. Pass an SSN in the form ###-##-#### (three digits, two digits, four digits).`,
       nonRetryable: true,
     });
   }
