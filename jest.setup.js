@@ -6,7 +6,13 @@ const path = require('node:path');
 const { DefaultLogger, Runtime } = require(require.resolve('@temporalio/worker', { paths: [path.join(__dirname, 'packages', 'worker')] }));
 
 try {
-  Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL || 'WARN'), shutdownSignals: [] });
+  const level = process.env.TEST_LOG_LEVEL || 'WARN';
+  Runtime.install({
+    logger: new DefaultLogger(level),
+    // Core's own lines too: replay tests fail on purpose, and each failure would print a long WARN.
+    telemetryOptions: { logging: { filter: { core: level === 'WARN' ? 'ERROR' : level, other: 'ERROR' }, forward: {} } },
+    shutdownSignals: [],
+  });
 } catch {
   // A test file that installs its own runtime first keeps it.
 }

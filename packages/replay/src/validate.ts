@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
+import { redactSsns } from '@background-check/common';
 import { eventTypeName } from '@background-check/history';
 
 /** A history file that cannot be replayed as it is; the message names the file and the fix. */
@@ -50,12 +51,13 @@ function findDecodedPayload(value: unknown, depth = 0): string | undefined {
   const record = value as Record<string, unknown>;
   if (Array.isArray(record.payloads)) {
     for (const p of record.payloads) {
+      // Never echo a payload's content: it may be personal data (an SSN).
       if (p === null || typeof p !== 'object' || !('metadata' in p)) {
-        return `a payload is ${JSON.stringify(p)?.slice(0, 60)}, not {"metadata":…, "data":…}`;
+        return `a payload is ${p === null ? 'null' : Array.isArray(p) ? 'an array' : typeof p === 'object' ? 'an object without "metadata"' : `a plain ${typeof p}`}, not {"metadata":…, "data":…}`;
       }
       const data = (p as { data?: unknown }).data;
       if (data !== undefined && (typeof data !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(data))) {
-        return `a payload's data is ${JSON.stringify(data)?.slice(0, 60)}, not base64`;
+        return `a payload's data is ${typeof data === 'string' ? 'readable text' : `a ${typeof data}`}, not base64`;
       }
       const encoding = (p as { metadata?: Record<string, unknown> }).metadata?.encoding;
       if (encoding !== undefined && (typeof encoding !== 'string' || /^(json|binary)\//.test(encoding))) {
@@ -77,10 +79,18 @@ function findDecodedPayload(value: unknown, depth = 0): string | undefined {
 export function parseHistoryJson(file: string, text: string): LoadedHistory {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new HistoryFileProblem(file, `not valid JSON (${(err as Error).message}). Save it again with \`temporal workflow show --output json\` or \`pnpm history:fetch\`.`);
+    const table = /^\s*Progress:/.test(text) ? ' It looks like the CLI\'s table output: add `--output json` to `temporal workflow show`.' : '';
+    // The parser quotes the text it choked on: one line, SSN-shaped text masked.
+    const why = redactSsns((err as Error).message.replace(/\s+/g, ' '));
+    throw new HistoryFileProblem(file, `not valid JSON (${why}).${table} Save it again with \`temporal workflow show --output json\` or \`pnpm history:fetch\`.`);
   }
+  // Accepted shapes: {"events": [...]} (CLI, Web UI download, SDK historyToJSON), a bare array of
+  // events (the Web UI's import also takes it), and {"history": {"events": [...]}} (the raw API answer).
+  if (Array.isArray(json)) json = { events: json };
+  const wrapped = (json as { history?: { events?: unknown } } | null)?.history;
+  if (json !== null && typeof json === 'object' && !('events' in json) && wrapped && Array.isArray(wrapped.events)) json = { events: wrapped.events };
   if (json === null || typeof json !== 'object' || !Array.isArray((json as { events?: unknown }).events)) {
     throw new HistoryFileProblem(file, 'no "events" array at the top level. An Event History file is {"events": [...]}, as `temporal workflow show --output json` writes it.');
   }
@@ -88,20 +98,31 @@ export function parseHistoryJson(file: string, text: string): LoadedHistory {
   if (events.length === 0) {
     throw new HistoryFileProblem(file, 'the "events" array is empty. Fetch the history of an execution that has run.');
   }
+  const notObject = events.findIndex((e) => e === null || typeof e !== 'object' || Array.isArray(e));
+  if (notObject >= 0) {
+    throw new HistoryFileProblem(file, `event #${notObject + 1} is ${JSON.stringify(events[notObject])?.slice(0, 40)}, not an event object.`);
+  }
   const snake = findSnakeKey(events[0]);
   if (snake) {
     throw new HistoryFileProblem(file, `keys are in snake_case (e.g. "${snake}"); replay needs the camelCase proto JSON that \`temporal workflow show --output json\` writes.`);
   }
-  events.forEach((event, index) => {
-    const id = Number(event.eventId);
-    if (id !== index + 1) {
-      const hint = index === 0 && Number(events[events.length - 1]?.eventId) === 1 ? ' They are in reverse order (as some older Web UI exports are): reverse the array, or download the history again.' : '';
-      throw new HistoryFileProblem(file, `event ids must run 1, 2, 3, … in order; event #${index + 1} has id ${String(event.eventId)}.${hint}`);
-    }
-  });
+  const noAttributes = events.findIndex((e) => !Object.keys(e).some((k) => k.endsWith('EventAttributes')));
+  if (noAttributes >= 0) {
+    const e = events[noAttributes]!;
+    throw new HistoryFileProblem(file, `event #${noAttributes + 1} (id ${String(e.eventId)}, ${String(e.eventType)}) has no "…EventAttributes" object: the file is not a complete proto-JSON history. Save it again with \`temporal workflow show --output json\`.`);
+  }
+  const ids = events.map((e) => Number(e.eventId));
+  if (events.length > 1 && ids[0] === events.length && ids[events.length - 1] === 1) {
+    // The SDK would wait forever for event 1 here: the reason this check exists.
+    throw new HistoryFileProblem(file, `events are in reverse order (ids ${ids[0]} down to 1), as some older Web UI exports are. Reverse the "events" array, or download the history again with \`pnpm history:fetch\`.`);
+  }
   const firstType = eventTypeName(events[0]!.eventType as string);
   if (firstType !== 'WorkflowExecutionStarted') {
-    throw new HistoryFileProblem(file, `the first event is ${firstType}, not WorkflowExecutionStarted: the file must hold the whole history, from the start.`);
+    throw new HistoryFileProblem(file, `the first event is ${firstType} (id ${String(events[0]!.eventId)}), not WorkflowExecutionStarted: the file must hold the whole history, from the start (not a page or a tail of it).`);
+  }
+  const wrong = ids.findIndex((id, index) => id !== index + 1);
+  if (wrong >= 0) {
+    throw new HistoryFileProblem(file, `event ids must run 1, 2, 3, … in order; event #${wrong + 1} has id ${String(events[wrong]!.eventId)}. Events are missing, repeated or out of order: save the history again.`);
   }
   const decoded = findDecodedPayload(events);
   if (decoded) {

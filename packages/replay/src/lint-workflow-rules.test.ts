@@ -1,0 +1,68 @@
+// ESLint keeps workflow code deterministic: in the workflow package (and in files named *.workflow.ts
+// or under a workflows/ folder) it flags Node built-ins and activities imported as values.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from '@background-check/servers';
+
+const RULE = '@typescript-eslint/no-restricted-imports';
+const root = repoRoot();
+const fixture = path.join(__dirname, 'variants', 'lint-fixture.workflow.ts');
+
+interface Linted {
+  rules: Record<string, unknown>;
+  messages: { ruleId: string | null; line: number; severity: number; message: string }[];
+}
+
+/**
+ * ESLint's Node API, run in a plain Node process: it loads eslint.config.mjs with a dynamic import,
+ * which jest's module system doesn't allow. Inline `eslint-disable` comments are ignored
+ * (allowInlineConfig: false): the fixture switches ESLint off for itself so that `pnpm lint` passes.
+ */
+async function lint(files: string[]): Promise<Record<string, Linted>> {
+  const script = `
+    const { ESLint } = require('eslint');
+    (async () => {
+      const eslint = new ESLint({ cwd: process.cwd(), allowInlineConfig: false });
+      const out = {};
+      for (const file of JSON.parse(process.argv[1])) {
+        const config = await eslint.calculateConfigForFile(file);
+        const [result] = await eslint.lintFiles([file]);
+        out[file] = { rules: config.rules ?? {}, messages: result.messages.map(({ ruleId, line, severity, message }) => ({ ruleId, line, severity, message })) };
+      }
+      process.stdout.write(JSON.stringify(out));
+    })().catch((err) => { console.error(err); process.exit(1); });`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, JSON.stringify(files)], { cwd: root, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout) as Record<string, Linted>;
+}
+
+const realWorkflow = path.join(root, 'packages/workflows/src/background-check.ts');
+const variant = path.join(root, 'packages/replay/src/variants/v0-before-sleep.workflow.ts');
+const activity = path.join(root, 'packages/activities/src/ssn-trace.ts');
+let linted: Record<string, Linted>;
+
+beforeAll(async () => {
+  linted = await lint([fixture, realWorkflow, variant, activity]);
+});
+
+test('the workflow rules apply to the workflow package and to workflow variants, not to activities', () => {
+  expect(linted[realWorkflow]!.rules[RULE]).toEqual(expect.arrayContaining([2]));
+  expect(linted[variant]!.rules[RULE]).toEqual(expect.arrayContaining([2]));
+  expect(linted[activity]!.rules[RULE]).toBeUndefined();
+});
+
+test('Node built-ins and value imports of activities are errors; `import type` is fine', () => {
+  const lines = fs.readFileSync(fixture, 'utf8').split('\n');
+  const expectedLines = lines.flatMap((line, i) => (line.includes('// BAD') ? [i + 1] : []));
+  expect(expectedLines).toHaveLength(3);
+  const flagged = linted[fixture]!.messages.filter((m) => m.ruleId === RULE);
+  expect([...new Set(flagged.map((m) => m.line))].sort((a, b) => a - b)).toEqual(expectedLines);
+  expect(flagged.every((m) => m.severity === 2)).toBe(true);
+  expect(flagged.map((m) => m.message).join('\n')).toMatch(/Node built-ins are not available in workflow code[\s\S]*import type/);
+});
+
+test('the real workflow code and the variants pass them', () => {
+  expect(linted[realWorkflow]!.messages.filter((m) => m.severity === 2)).toEqual([]);
+  expect(linted[variant]!.messages.filter((m) => m.severity === 2)).toEqual([]);
+});
