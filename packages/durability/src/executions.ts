@@ -1,4 +1,4 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { SAMPLE_SSN, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
 import { eventTypeName } from '@background-check/history';
@@ -74,6 +74,12 @@ export async function startUntilBranch(
 export async function terminateRunning(client: Client, workflowIds: string[], reason = 'not needed by this test'): Promise<void> {
   for (const id of workflowIds) {
     const handle = client.workflow.getHandle(id);
-    if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate(reason);
+    if ((await handle.describe()).status.name !== 'RUNNING') continue;
+    try {
+      await handle.terminate(reason);
+    } catch (err) {
+      // It may close between describe() and terminate(): then there is nothing left to stop.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
   }
 }
