@@ -1,30 +1,21 @@
 // Bad input through the real commands (`pnpm start:workflow`, `pnpm start:worker`, run as their
 // package scripts do, with ts-node): one clear message each, the right exit code, no stack trace,
 // no SSN echoed, and nothing started or left running.
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
 import { CODEC_KEY_ENV } from '@background-check/codec';
 import { freePort, type DevServer } from '@background-check/servers';
-import { STACK_FRAME, killAllChildren, pidAlive, spawnTs, waitForExit } from './children';
-import { startTestDevServer, tempDir } from './temp';
+import { STACK_FRAME, pidAlive, spawnTs, waitForExit } from './children';
+import { useDevServer } from './temp';
 
 const STARTER = 'packages/starter/src/start-workflow.ts';
 const WORKER = 'packages/worker/src/main.ts';
 
 let server: DevServer;
-let connection: Connection;
 let client: Client;
-
-beforeAll(async () => {
-  server = await startTestDevServer(tempDir('bad-input'));
-  connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection, namespace: NAMESPACE });
-}, 90_000);
-
-afterAll(async () => {
-  await killAllChildren();
-  await connection?.close();
-  await server?.stop();
+useDevServer('bad-input', (s, c) => {
+  server = s;
+  client = c;
 });
 
 interface Run {

@@ -2,41 +2,23 @@
 // `pnpm start:worker` entry point while an activity runs. The activity finishes within the grace
 // time and is reported; the worker exits 0 without a stack trace; no process is left behind; a
 // new worker completes the execution without running the activity again.
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NAMESPACE } from '@background-check/common';
-import type { DevServer } from '@background-check/servers';
-import { STACK_FRAME, countLines, killAllChildren, pidAlive, spawnTs, waitForExit } from './children';
+import { groupAlive, type DevServer } from '@background-check/servers';
+import { STACK_FRAME, countLines, pidAlive, spawnTs, waitForExit } from './children';
 import { countEvents, startUntilBranch, terminateRunning } from './executions';
-import { startTestDevServer, tempDir } from './temp';
+import { useDevServer } from './temp';
 
 const MAIN = 'packages/worker/src/main.ts';
 const SLOW_ACTIVITY = 'packages/durability/src/fixtures/slow-activity-preload.ts';
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 
 let server: DevServer;
-let connection: Connection;
 let client: Client;
-
-beforeAll(async () => {
-  server = await startTestDevServer(tempDir('graceful'));
-  connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection, namespace: NAMESPACE });
-}, 90_000);
-
-afterAll(async () => {
-  await killAllChildren();
-  await connection?.close();
-  await server?.stop();
+useDevServer('graceful', (s, c) => {
+  server = s;
+  client = c;
 });
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('Ctrl-C during an activity: it finishes, the worker exits cleanly, nothing is left running, nothing runs twice', async () => {
   const settings = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE };

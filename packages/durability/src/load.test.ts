@@ -1,30 +1,21 @@
 // Load with a fault: 200 background checks started at once on the dev server, two worker processes,
 // one SIGKILLed halfway. Checked through the server's own list and describe APIs: every execution
 // completes exactly once; none lost, none duplicated.
-import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
+import { Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { NAMESPACE, WORKFLOW_TYPE } from '@background-check/common';
 import type { DevServer } from '@background-check/servers';
-import { countLines, killAllChildren, spawnTs } from './children';
+import { countLines, spawnTs } from './children';
 import { countEvents, startBackgroundChecks, until } from './executions';
-import { startTestDevServer, tempDir } from './temp';
+import { useDevServer } from './temp';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 const COUNT = 200;
 
 let server: DevServer;
-let connection: Connection;
 let client: Client;
-
-beforeAll(async () => {
-  server = await startTestDevServer(tempDir('load'));
-  connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection, namespace: NAMESPACE });
-}, 90_000);
-
-afterAll(async () => {
-  await killAllChildren();
-  await connection?.close();
-  await server?.stop();
+useDevServer('load', (s, c) => {
+  server = s;
+  client = c;
 });
 
 async function listAll(query: string): Promise<WorkflowExecutionInfo[]> {

@@ -4,29 +4,20 @@
 // On the dev server, in real time (the 60 s sleep included): a killed worker leaves its workflow's
 // next task on its sticky queue, and only the real server moves such tasks back to the shared queue
 // (the time-skipping test server leaves them there: tried, the execution stalled).
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NAMESPACE } from '@background-check/common';
 import type { DevServer } from '@background-check/servers';
-import { countLines, killAllChildren, spawnTs } from './children';
+import { countLines, spawnTs } from './children';
 import { countEvents, eventTypes, startUntilBranch, terminateRunning } from './executions';
-import { startTestDevServer, tempDir } from './temp';
+import { useDevServer } from './temp';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 
 let server: DevServer;
-let connection: Connection;
 let client: Client;
-
-beforeAll(async () => {
-  server = await startTestDevServer(tempDir('worker-kill'));
-  connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection, namespace: NAMESPACE });
-}, 90_000);
-
-afterAll(async () => {
-  await killAllChildren();
-  await connection?.close();
-  await server?.stop();
+useDevServer('worker-kill', (s, c) => {
+  server = s;
+  client = c;
 });
 
 test('a background check survives its worker being killed while it sleeps and again while its activity runs', async () => {

@@ -73,3 +73,13 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
     // Already gone.
   }
 }
+
+/** True while any process of the group is alive (e.g. a command and the children it started). */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -5,16 +5,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NAMESPACE } from '@background-check/common';
 import { freePort, portAnswers } from './dev-server';
-import { killGroup, runScript } from './processes';
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { groupAlive, killGroup, runScript } from './processes';
 
 describe('pnpm server', () => {
   it('serves gRPC and the Web UI, registers backgroundcheck_namespace, keeps state in a file, and stops on Ctrl-C', async () => {
