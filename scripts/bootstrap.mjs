@@ -4,31 +4,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, TOOLS, fail, run } from './lib.mjs';
+import { pnpmCommand } from './ensure-pnpm.mjs';
+import { ROOT, fail, run } from './lib.mjs';
 
-// Pinned in package.json "engines" (pnpm 12 runs root scripts named like its own commands, e.g. `pnpm server`).
-const PNPM_VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).engines.pnpm;
 const TARGETS = {
   start: ['exec', 'ts-node', 'packages/starter/src/run-once.ts'],
   test: ['run', 'test:all'],
 };
-
-/** pnpm as [command, ...args]: the one running us, else a pinned copy installed with npm into .tools/. */
-function pnpmCommand() {
-  const execpath = process.env.npm_execpath ?? '';
-  if (/^pnpm/.test(path.basename(execpath))) {
-    // pnpm 12 is a native executable; older releases are JavaScript run by node.
-    return /\.[cm]?js$/.test(execpath) ? [process.execPath, execpath] : [execpath];
-  }
-  const local = path.join(TOOLS, 'pnpm', 'node_modules', '.bin', process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm');
-  if (!fs.existsSync(local)) {
-    console.log(`Installing pnpm ${PNPM_VERSION} into .tools/pnpm (with npm) ...`);
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const code = run(npm, ['install', '--prefix', path.join(TOOLS, 'pnpm'), '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${PNPM_VERSION}`]);
-    if (code !== 0 || !fs.existsSync(local)) fail(`Could not install pnpm ${PNPM_VERSION} with npm (exit ${code}). Install it yourself (\`npm i -g pnpm@${PNPM_VERSION}\` or \`corepack enable\`) and run \`pnpm install\`.`);
-  }
-  return [local];
-}
 
 /** What the install depends on: the lockfile and every package.json. */
 function installFingerprint() {
