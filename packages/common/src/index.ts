@@ -1,2 +1,3 @@
+export * from './cli';
 export * from './names';
 export * from './ssn';

@@ -7,22 +7,17 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SAMPLE_SSN } from '@background-check/common';
-import { createTimeSkippingEnv } from '@background-check/servers';
-import { STACK_FRAME, killAllChildren, spawnTs, waitForExit, type Child } from './children';
+import { spawnTs, waitForExit, type Child } from '@background-check/servers';
+import { STACK_FRAME } from './children';
 import { countEvents, startBackgroundChecks } from './executions';
+import { useTimeSkippingEnv } from './suite';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 const STARTER = 'packages/starter/src/start-workflow.ts';
 
 let env: TestWorkflowEnvironment;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-}, 60_000);
-
-afterAll(async () => {
-  await killAllChildren();
-  await env?.teardown();
+useTimeSkippingEnv((e) => {
+  env = e;
 });
 
 async function startWorker(name: string, mode: string): Promise<Child> {

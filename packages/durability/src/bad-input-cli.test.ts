@@ -4,9 +4,9 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
 import { CODEC_KEY_ENV } from '@background-check/codec';
-import { freePort, type DevServer } from '@background-check/servers';
-import { STACK_FRAME, pidAlive, spawnTs, waitForExit } from './children';
-import { useDevServer } from './temp';
+import { freePort, pidAlive, spawnTs, waitForExit, type DevServer } from '@background-check/servers';
+import { STACK_FRAME } from './children';
+import { useDevServer } from './suite';
 
 const STARTER = 'packages/starter/src/start-workflow.ts';
 const WORKER = 'packages/worker/src/main.ts';

@@ -11,12 +11,11 @@ import { CODEC_KEY_ENV, ENCRYPTED_ENCODING, dataConverterFromEnv, generateKey } 
 import { NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
 import { connectClient, loadTemporalConfig, type Connected } from '@background-check/connection';
 import { replayFiles, workflowTypesOf } from '@background-check/replay';
-import { TEMPORAL_CLI, requireBinary, type DevServer } from '@background-check/servers';
+import { killAllChildren, requireBinary, spawnTs, startDevServerIn, TEMPORAL_CLI, type DevServer } from '@background-check/servers';
 import { prebuiltBundle } from '@background-check/worker';
 import * as workflows from '@background-check/workflows';
-import { killAllChildren, spawnTs } from './children';
 import { startUntilBranch, terminateRunning } from './executions';
-import { startTestDevServer, tempDir } from './temp';
+import { tempDir } from './suite';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 const SSN = '555-24-6801';
@@ -39,7 +38,7 @@ async function showHistory(workflowId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await startTestDevServer(tempDir('codec'));
+  server = await startDevServerIn(tempDir('codec'));
 }, 90_000);
 
 afterAll(async () => {

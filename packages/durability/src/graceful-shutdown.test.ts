@@ -4,10 +4,10 @@
 // new worker completes the execution without running the activity again.
 import type { Client } from '@temporalio/client';
 import { NAMESPACE } from '@background-check/common';
-import { groupAlive, type DevServer } from '@background-check/servers';
-import { STACK_FRAME, countLines, pidAlive, spawnTs, waitForExit } from './children';
+import { groupAlive, pidAlive, spawnTs, waitForExit, type DevServer } from '@background-check/servers';
+import { STACK_FRAME, countLines } from './children';
 import { countEvents, startUntilBranch, terminateRunning } from './executions';
-import { useDevServer } from './temp';
+import { useDevServer } from './suite';
 
 const MAIN = 'packages/worker/src/main.ts';
 const SLOW_ACTIVITY = 'packages/durability/src/fixtures/slow-activity-preload.ts';

@@ -3,10 +3,10 @@
 // completes exactly once; none lost, none duplicated.
 import { Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { NAMESPACE, WORKFLOW_TYPE } from '@background-check/common';
-import type { DevServer } from '@background-check/servers';
-import { countLines, spawnTs } from './children';
+import { spawnTs, type DevServer } from '@background-check/servers';
+import { countLines } from './children';
 import { countEvents, startBackgroundChecks, until } from './executions';
-import { useDevServer } from './temp';
+import { useDevServer } from './suite';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 const COUNT = 200;

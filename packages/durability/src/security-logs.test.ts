@@ -3,9 +3,9 @@
 // branches and a rejected SSN included, and check that no SSN shows unmasked.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
-import { createTimeSkippingEnv } from '@background-check/servers';
-import { killAllChildren, spawnTs, waitForExit } from './children';
+import { spawnTs, waitForExit } from '@background-check/servers';
 import { startUntilBranch } from './executions';
+import { useTimeSkippingEnv } from './suite';
 
 const MAIN = 'packages/worker/src/main.ts';
 const STARTER = 'packages/starter/src/start-workflow.ts';
@@ -16,14 +16,8 @@ const CLIENT_SSN = '555-98-7654';
 const REJECTED_SSN = '555-12-34567'; // too long: the activity refuses it
 
 let env: TestWorkflowEnvironment;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-}, 60_000);
-
-afterAll(async () => {
-  await killAllChildren();
-  await env?.teardown();
+useTimeSkippingEnv((e) => {
+  env = e;
 });
 
 function leaks(text: string): string[] {

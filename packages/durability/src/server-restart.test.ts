@@ -2,10 +2,10 @@
 // background checks sleep. The worker keeps running through the outage; every execution completes.
 import { Client, Connection } from '@temporalio/client';
 import { NAMESPACE } from '@background-check/common';
-import { freePort, portAnswers, type DevServer } from '@background-check/servers';
-import { countLines, killAllChildren, spawnTs } from './children';
+import { freePort, killAllChildren, portAnswers, spawnTs, startDevServerIn, type DevServer } from '@background-check/servers';
+import { countLines } from './children';
 import { countEvents, eventTypes, sleep, startUntilBranch } from './executions';
-import { startTestDevServer, tempDir } from './temp';
+import { tempDir } from './suite';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 
@@ -21,7 +21,7 @@ afterAll(async () => {
 test('executions sleeping through a dev server restart (same state file) all complete', async () => {
   const dir = tempDir('restart');
   const port = await freePort();
-  server = await startTestDevServer(dir, port);
+  server = await startDevServerIn(dir, port);
   connection = await Connection.connect({ address: server.address });
   let client = new Client({ connection, namespace: NAMESPACE });
 
@@ -43,7 +43,7 @@ test('executions sleeping through a dev server restart (same state file) all com
   expect(worker.isRunning()).toBe(true);
 
   // Start it again on the same port and the same SQLite file: the executions and their timers are still there.
-  server = await startTestDevServer(dir, port);
+  server = await startDevServerIn(dir, port);
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection, namespace: NAMESPACE });
 

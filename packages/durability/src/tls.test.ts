@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NAMESPACE } from '@background-check/common';
 import { ConnectionProblem, connectClient, loadTemporalConfig, type Connected } from '@background-check/connection';
-import { splitAddress, type DevServer } from '@background-check/servers';
-import { STACK_FRAME, killAllChildren, spawnTs, waitForExit } from './children';
+import { killAllChildren, spawnTs, splitAddress, startDevServerIn, waitForExit, type DevServer } from '@background-check/servers';
+import { STACK_FRAME } from './children';
 import { startUntilBranch, terminateRunning } from './executions';
-import { startTestDevServer, tempDir } from './temp';
+import { tempDir } from './suite';
 import { makeCertificates, startMtlsFront, type CertFiles, type MtlsFront } from './tls';
 
 const MAIN = 'packages/worker/src/main.ts';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   dir = tempDir('tls');
   certs = makeCertificates(dir);
   base = { HOME: dir, XDG_CONFIG_HOME: dir, TEMPORAL_NAMESPACE: NAMESPACE };
-  server = await startTestDevServer(dir);
+  server = await startDevServerIn(dir);
   front = await startMtlsFront(certs, splitAddress(server.address).port);
 }, 90_000);
 

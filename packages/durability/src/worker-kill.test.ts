@@ -6,10 +6,10 @@
 // (the time-skipping test server leaves them there: tried, the execution stalled).
 import type { Client } from '@temporalio/client';
 import { NAMESPACE } from '@background-check/common';
-import type { DevServer } from '@background-check/servers';
-import { countLines, spawnTs } from './children';
+import { spawnTs, type DevServer } from '@background-check/servers';
+import { countLines } from './children';
 import { countEvents, eventTypes, startUntilBranch, terminateRunning } from './executions';
-import { useDevServer } from './temp';
+import { useDevServer } from './suite';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 

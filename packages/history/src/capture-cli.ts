@@ -5,8 +5,9 @@ import path from 'node:path';
 import { WORKFLOW_TYPE } from '@background-check/common';
 import { repoRoot } from '@background-check/servers';
 import { captureNewHistories } from './capture';
-import { parseFlags, UsageError } from './cli-args';
-import { connectFor, runCli, userPath } from './cli-support';
+import { UsageError } from '@background-check/common';
+import { parseFlags } from './cli-args';
+import { connectFor, runCli, shownPath, userPath } from './cli-support';
 
 const USAGE = `Usage: pnpm history:capture [--out DIR] [--limit N] [--namespace NS] [--dry-run]
   Saves recent closed ${WORKFLOW_TYPE} executions whose shape (sequence of event types) is new to the corpus.
@@ -26,10 +27,10 @@ async function main(): Promise<number> {
   try {
     const dryRun = switches.has('--dry-run');
     const result = await captureNewHistories({ client, outDir, limit, dryRun });
-    const where = path.relative(process.env.INIT_CWD ?? process.cwd(), outDir) || '.';
+    const where = shownPath(outDir);
     console.log(`Looked at ${result.examined} closed ${WORKFLOW_TYPE} executions in "${config.namespace}" on ${config.address}; the corpus (${where}) had ${result.corpusShapes} shapes.`);
     for (const s of result.saved) {
-      console.log(`${dryRun ? 'Would save' : 'Saved'} ${path.relative(process.env.INIT_CWD ?? process.cwd(), s.file)}  (${s.shape}, workflow id ${s.workflowId})`);
+      console.log(`${dryRun ? 'Would save' : 'Saved'} ${shownPath(s.file)}  (${s.shape}, workflow id ${s.workflowId})`);
     }
     console.log(result.saved.length === 0 ? 'Nothing new: every shape is already in the corpus.' : `${result.saved.length} new shape${result.saved.length === 1 ? '' : 's'}${dryRun ? ' (dry run: nothing saved)' : ''}.`);
     return 0;

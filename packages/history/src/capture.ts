@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { WORKFLOW_TYPE } from '@background-check/common';
-import { withTimeout } from './cli-args';
+import { withTimeout } from '@background-check/common';
 import { readHistoryFile } from './read';
 import { saveHistory } from './server';
 import { shapeName, shapeOf } from './shape';

@@ -1,7 +1,4 @@
-/** A mistake on the command line: the command prints the message and its usage, and exits 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError } from '@background-check/common';
 
 /**
  * `--name value` flags (and `--name=value`), boolean switches, and positional arguments.
@@ -30,17 +27,4 @@ export function parseFlags(argv: string[], valued: string[], switches: string[] 
     }
   }
   return { flags, switches: on, positional };
-}
-
-/** Rejects after `ms` with a message saying what took too long; nothing waits forever. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s.`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

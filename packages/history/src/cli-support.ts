@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConnectionProblem, connectClient, loadTemporalConfig, type Connected } from '@background-check/connection';
-import { UsageError } from './cli-args';
+import { UsageError } from '@background-check/common';
 import { HistoryReadProblem } from './read';
 
 /** The configured server (TEMPORAL_* settings, temporal.toml, else the local dev server), this namespace. */
@@ -12,6 +12,11 @@ export async function connectFor(namespace?: string): Promise<Connected> {
 /** A path as the user meant it: relative to where they ran pnpm (INIT_CWD), not this package. */
 export function userPath(p: string): string {
   return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+}
+
+/** A path as the user can read it: relative to where they ran pnpm. */
+export function shownPath(p: string): string {
+  return path.relative(process.env.INIT_CWD ?? process.cwd(), p) || '.';
 }
 
 /** A missing execution, in words: which id, which run, where. */

@@ -4,8 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@background-check/servers';
-import { parseFlags, UsageError, withTimeout } from './cli-args';
-import { CliProblem, connectFor, isNotFound, runCli, userPath } from './cli-support';
+import { UsageError, withTimeout } from '@background-check/common';
+import { parseFlags } from './cli-args';
+import { CliProblem, connectFor, isNotFound, runCli, shownPath, userPath } from './cli-support';
 import { historyResult } from './format';
 import { saveHistory } from './server';
 
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
     }
     saveHistory(history, out);
     const { status } = historyResult(history);
-    console.log(`Saved ${history.events?.length ?? 0} events of ${started?.workflowType?.name ?? 'the workflow'} "${workflowId}" (run ${runId}, ${status}) to ${path.relative(process.env.INIT_CWD ?? process.cwd(), out) || out}`);
+    console.log(`Saved ${history.events?.length ?? 0} events of ${started?.workflowType?.name ?? 'the workflow'} "${workflowId}" (run ${runId}, ${status}) to ${shownPath(out)}`);
     return 0;
   } finally {
     await connection.close();

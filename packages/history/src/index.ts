@@ -1,4 +1,5 @@
 export * from './capture';
+export { shownPath, userPath } from './cli-support';
 export * from './format';
 export * from './read';
 export * from './server';

@@ -1,6 +1,7 @@
 // `pnpm history:show FILE` or `pnpm history:show --workflow-id ID [--run-id RUN] [--namespace NS]`:
 // prints the chapter's table (ID, Time, Type) and the result (Status, Output).
-import { parseFlags, UsageError, withTimeout } from './cli-args';
+import { UsageError, withTimeout } from '@background-check/common';
+import { parseFlags } from './cli-args';
 import { CliProblem, connectFor, isNotFound, runCli, userPath } from './cli-support';
 import { formatHistoryTable } from './format';
 import { readHistoryFile } from './read';

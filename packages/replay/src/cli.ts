@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { CodecProblem, dataConverterFromEnv } from '@background-check/codec';
+import { UsageError } from '@background-check/common';
+import { userPath } from '@background-check/history';
 import * as workflows from '@background-check/workflows';
 import { repoRoot } from '@background-check/servers';
 import { formatLogEntry, prebuiltBundle } from '@background-check/worker';
@@ -18,8 +20,6 @@ const USAGE = `Usage: pnpm test:replay [file-or-folder ...] [--processes N] [--t
   --processes N    replay in N child processes (0: in this process); default: automatic by corpus size
   --timeout S      bound on each history's replay (default 10)
   --verbose        show the SDK's whole error under each explanation`;
-
-class UsageError extends Error {}
 
 function parseArgs(argv: string[]): { targets: string[]; processes?: number; timeoutMs?: number; verbose: boolean; help: boolean } {
   const out = { targets: [] as string[], processes: undefined as number | undefined, timeoutMs: undefined as number | undefined, verbose: false, help: false };
@@ -58,9 +58,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const root = repoRoot();
-  // Paths are relative to where the user ran pnpm (INIT_CWD), not to this package's folder.
-  const cwd = process.env.INIT_CWD ?? process.cwd();
-  const targets = args.targets.length > 0 ? args.targets.map((a) => path.resolve(cwd, a)) : [path.join(root, 'histories')];
+  const targets = args.targets.length > 0 ? args.targets.map((a) => userPath(a)) : [path.join(root, 'histories')];
   const files: string[] = [];
   for (const target of targets) {
     if (!fs.existsSync(target)) {

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import * as activities from '@background-check/activities';
 import { NAMESPACE, TASK_QUEUE } from '@background-check/common';
-import { TEMPORAL_CLI, repoRoot, requireBinary, startDevServer, type DevServer } from '@background-check/servers';
+import { TEMPORAL_CLI, repoRoot, requireBinary, startDevServerIn, type DevServer } from '@background-check/servers';
 import { replayHistories } from './replay';
 import { bundleVariant } from './variants';
 
@@ -35,7 +35,7 @@ function cli(script: 'fetch' | 'show' | 'capture', args: string[], env: NodeJS.P
 }
 
 beforeAll(async () => {
-  server = await startDevServer({ port: 0, uiPort: 0, dbFilename: path.join(tmp, 'dev.db'), log: path.join(tmp, 'server.log') });
+  server = await startDevServerIn(tmp);
   clientConnection = await Connection.connect({ address: server.address, connectTimeout: '5s' });
   client = new Client({ connection: clientConnection, namespace: NAMESPACE });
   const connection = await NativeConnection.connect({ address: server.address });

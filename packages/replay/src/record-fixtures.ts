@@ -19,7 +19,7 @@ import { Client, Connection } from '@temporalio/client';
 import { historyFromJSON, historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { NAMESPACE, SAMPLE_SSN, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
-import { TEMPORAL_CLI, repoRoot, requireBinary, startDevServer, type DevServer } from '@background-check/servers';
+import { TEMPORAL_CLI, repoRoot, requireBinary, startDevServerIn, type DevServer } from '@background-check/servers';
 import { createWorker, installRuntime, prebuiltBundle } from '@background-check/worker';
 import { probeDraws } from './probe';
 import { bundleVariant, type VariantName } from './variants';
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   installRuntime('WARN');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'record-fixtures-'));
   console.log('Starting a Temporal dev server (free ports, throw-away database)...');
-  const server = await startDevServer({ port: 0, uiPort: 0, dbFilename: path.join(tmp, 'dev.db'), log: path.join(tmp, 'server.log') });
+  const server = await startDevServerIn(tmp);
   const clientConnection = await Connection.connect({ address: server.address, connectTimeout: '5s' });
   const connection = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection: clientConnection, namespace: NAMESPACE });

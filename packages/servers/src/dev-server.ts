@@ -185,3 +185,11 @@ async function startDownloadedDevServer(o: { port: number; uiPort: number; dbFil
     stop: () => env.teardown(),
   };
 }
+
+/**
+ * A dev server of its own for a test or a script: free ports (never the chapter's 7233/8233), its
+ * state file and log in `dir` (so a restart on the same `port` and `dir` finds the same state).
+ */
+export async function startDevServerIn(dir: string, port = 0): Promise<DevServer> {
+  return await startDevServer({ port, uiPort: 0, dbFilename: path.join(dir, 'dev.db'), log: path.join(dir, 'server.log') });
+}

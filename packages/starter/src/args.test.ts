@@ -1,4 +1,5 @@
-import { UsageError, parseStarterArgs } from './args';
+import { UsageError } from '@background-check/common';
+import { parseStarterArgs } from './args';
 
 describe('start:workflow options', () => {
   it('has the chapter defaults', () => {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { redactSsns } from '@background-check/common';
+import { UsageError } from '@background-check/common';
 
 export const USAGE = `Usage: pnpm start:workflow [--ssn ###-##-####] [--workflow-id ID] [--timeout SECONDS]
 
@@ -11,14 +11,6 @@ Starts the BackgroundCheck workflow and prints its result.
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or a temporal.toml
 profile (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE). Default: localhost:7233, backgroundcheck_namespace.`;
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-  constructor(message: string) {
-    // Usage messages quote what was typed; an SSN typed in the wrong place must not be echoed.
-    super(redactSsns(message));
-  }
-}
 
 export interface StarterArgs {
   ssn?: string;

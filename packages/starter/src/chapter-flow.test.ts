@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { NAMESPACE, WORKFLOW_ID } from '@background-check/common';
-import { TEMPORAL_CLI, killGroup, requireBinary, runScript, startDevServer, type DevServer, type RunningScript } from '@background-check/servers';
+import { TEMPORAL_CLI, groupAlive, killAllChildren, requireBinary, spawnTs, startDevServerIn, waitForExit, type Child, type DevServer } from '@background-check/servers';
 import { replayFiles } from '@background-check/replay';
 import * as workflows from '@background-check/workflows';
 import { prebuiltBundle } from '@background-check/worker';
@@ -16,28 +16,28 @@ const run = promisify(execFile);
 describe('the chapter flow: pnpm server, start:worker, start:workflow, workflow show, test:replay', () => {
   let tmp: string;
   let server: DevServer;
-  let worker: RunningScript | undefined;
+  let worker: Child | undefined;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chapter-flow-'));
-    server = await startDevServer({ port: 0, uiPort: 0, dbFilename: path.join(tmp, 'dev.db'), log: path.join(tmp, 'server.log') });
+    server = await startDevServerIn(tmp);
     env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE, BACKGROUNDCHECK_STATE_DIR: tmp };
   });
 
   afterAll(async () => {
-    if (worker) killGroup(worker.child, 'SIGKILL');
+    await killAllChildren();
     await server?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('runs a background check end to end and saves a history that replays', async () => {
-    worker = runScript('packages/worker/src/main.ts', [], env);
-    await worker.waitForOutput('Worker started', 60_000);
+    worker = spawnTs('worker', 'packages/worker/src/main.ts', [], { env, detached: true });
+    await worker.waitFor(/Worker started/, 60_000);
 
-    const starter = runScript('packages/starter/src/start-workflow.ts', ['--ssn', '555-55-5555'], env);
+    const starter = spawnTs('starter', 'packages/starter/src/start-workflow.ts', ['--ssn', '555-55-5555'], { env });
     // Up to 60 s of durable sleep on the timer branch, plus start-up.
-    expect(await starter.exit(120_000)).toBe(0);
+    expect((await waitForExit(starter, 120_000)).code).toBe(0);
     expect(starter.output()).toContain(`workflow id ${WORKFLOW_ID}`);
     expect(starter.output()).toContain('Result: "pass"');
     expect(starter.output()).not.toContain('555-55-5555');
@@ -52,11 +52,11 @@ describe('the chapter flow: pnpm server, start:worker, start:workflow, workflow 
     expect(results).toEqual([expect.objectContaining({ file, ok: true })]);
 
     // The same workflow id again while none runs is fine; Ctrl-C then stops the worker cleanly.
-    killGroup(worker.child, 'SIGINT');
-    expect(await worker.exit(30_000)).toBe(0);
+    worker.kill('SIGINT', true);
+    expect((await waitForExit(worker, 30_000)).code).toBe(0);
     expect(worker.output()).toContain('Worker stopped.');
     expect(worker.output()).not.toMatch(/\n\s+at .*\(/); // no stack trace
     // Nothing of the worker's process group is left behind.
-    expect(() => process.kill(-worker!.child.pid!, 0)).toThrow();
+    expect(groupAlive(worker.pid)).toBe(false);
   });
 });

@@ -2,8 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NAMESPACE } from '@background-check/common';
-import { portAnswers, runScript, startDevServer, type DevServer } from '@background-check/servers';
+import { portAnswers, spawnTs, startDevServerIn, waitForExit, type DevServer } from '@background-check/servers';
 
 describe('pnpm start with a running server', () => {
   let tmp: string;
@@ -11,7 +10,7 @@ describe('pnpm start with a running server', () => {
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-once-existing-'));
-    server = await startDevServer({ port: 0, uiPort: 0, dbFilename: path.join(tmp, 'dev.db'), log: path.join(tmp, 'server.log'), namespaces: [NAMESPACE] });
+    server = await startDevServerIn(tmp);
   });
 
   afterAll(async () => {
@@ -20,8 +19,8 @@ describe('pnpm start with a running server', () => {
   });
 
   it('uses the server that answers and does not stop it', async () => {
-    const main = runScript('packages/starter/src/run-once.ts', [], { TEMPORAL_ADDRESS: server.address, BACKGROUNDCHECK_STATE_DIR: tmp });
-    expect(await main.exit(150_000)).toBe(0);
+    const main = spawnTs('pnpm start', 'packages/starter/src/run-once.ts', [], { env: { TEMPORAL_ADDRESS: server.address, BACKGROUNDCHECK_STATE_DIR: tmp }, detached: true });
+    expect((await waitForExit(main, 150_000)).code).toBe(0);
     expect(main.output()).toContain(`Using the Temporal server at ${server.address}`);
     expect(main.output()).toContain('Status: COMPLETED');
     expect(main.output()).not.toContain('Stopping the dev server');

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, portAnswers, runScript } from '@background-check/servers';
+import { freePort, portAnswers, spawnTs, waitForExit } from '@background-check/servers';
 import { loadHistoryFile } from '@background-check/replay';
 
 describe('pnpm start (the main job)', () => {
@@ -23,8 +23,8 @@ describe('pnpm start (the main job)', () => {
     const address = `localhost:${port}`;
     expect(await portAnswers(address)).toBe(false);
 
-    const main = runScript('packages/starter/src/run-once.ts', [], { TEMPORAL_ADDRESS: address, BACKGROUNDCHECK_STATE_DIR: tmp });
-    expect(await main.exit(150_000)).toBe(0);
+    const main = spawnTs('pnpm start', 'packages/starter/src/run-once.ts', [], { env: { TEMPORAL_ADDRESS: address, BACKGROUNDCHECK_STATE_DIR: tmp }, detached: true });
+    expect((await waitForExit(main, 150_000)).code).toBe(0);
     const out = main.output();
 
     expect(out).toContain(`No Temporal server at ${address}: starting the project's dev server`);

@@ -1,7 +1,7 @@
 // `pnpm start:workflow`: the chapter's starter. Starts BackgroundCheck, waits, prints the result.
-import { SAMPLE_SSN, TASK_QUEUE, WORKFLOW_ID, maskSsn } from '@background-check/common';
+import { SAMPLE_SSN, TASK_QUEUE, UsageError, WORKFLOW_ID, maskSsn } from '@background-check/common';
 import { ConnectionProblem, connectClient, loadTemporalConfig } from '@background-check/connection';
-import { USAGE, UsageError, parseStarterArgs } from './args';
+import { USAGE, parseStarterArgs } from './args';
 import { StarterProblem, checkSsn, describeFailure, startBackgroundCheck } from './starter';
 import { countPollers, waitForResult } from './wait';
 

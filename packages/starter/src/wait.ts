@@ -1,25 +1,18 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { TASK_QUEUE } from '@background-check/common';
+import { TASK_QUEUE, withTimeout } from '@background-check/common';
 import { StarterProblem } from './starter';
 
 /** The execution's result, or a clear error once the bound passes (the execution keeps running). */
 export async function waitForResult<T>(handle: WorkflowHandle<() => Promise<T>>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new StarterProblem(
-          `No result within ${timeoutMs / 1000} s for workflow ${handle.workflowId}. It is still running on the server: ` +
-            'is a worker running (`pnpm start:worker`)? Wait longer with --timeout SECONDS.',
-        ),
-      );
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([handle.result(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return await withTimeout(
+    handle.result(),
+    timeoutMs,
+    () =>
+      new StarterProblem(
+        `No result within ${timeoutMs / 1000} s for workflow ${handle.workflowId}. It is still running on the server: ` +
+          'is a worker running (`pnpm start:worker`)? Wait longer with --timeout SECONDS.',
+      ),
+  );
 }
 
 /** How many workers poll the task queue for workflow tasks; undefined when the server won't say. */
