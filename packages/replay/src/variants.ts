@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import { stateDir } from '@background-check/servers';
+import { buildBundle } from '@background-check/worker';
 
 /**
  * Workflow variants kept beside the tests: each is a workflows module exporting `BackgroundCheck`,
@@ -40,16 +41,6 @@ export function variantPath(name: VariantName): string {
   return path.join(VARIANTS_DIR, VARIANTS[name]);
 }
 
-// webpack's progress output is noise in test logs; warnings and errors still show.
-const quietLogger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  log: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
-
 function fingerprint(file: string): string {
   const hash = crypto.createHash('sha256');
   hash.update(require('@temporalio/worker/package.json').version as string);
@@ -66,7 +57,7 @@ export async function bundleVariant(name: VariantName): Promise<WorkflowBundle &
   const file = variantPath(name);
   const codePath = path.join(stateDir('variant-bundles'), `${name}-${fingerprint(file)}.js`);
   if (fs.existsSync(codePath)) return { code: fs.readFileSync(codePath, 'utf8'), codePath };
-  const { code } = await bundleWorkflowCode({ workflowsPath: file, logger: quietLogger });
+  const { code } = await buildBundle(file);
   // Write then rename: parallel test files may build the same variant at once.
   const tmp = `${codePath}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, code);

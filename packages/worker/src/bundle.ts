@@ -32,7 +32,7 @@ export function sourceFingerprint(workflowsSrc: string = WORKFLOWS_SRC): string 
   return hash.digest('hex');
 }
 
-/** Bundles the workflow code with webpack (1-3 s): do it once, then reuse the bundle. */
+/** Bundles workflow code with webpack (1-3 s), quietly: do it once, then reuse the bundle. */
 export async function buildBundle(workflowsPath: string = WORKFLOWS_PATH): Promise<WorkflowBundleWithSourceMap> {
   return await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
 }
