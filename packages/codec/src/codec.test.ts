@@ -1,5 +1,6 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { AesGcmCodec, CodecProblem, ENCRYPTED_ENCODING, KEY_ID_METADATA } from './codec';
+import { UserError } from '@background-check/common';
+import { AesGcmCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from './codec';
 import { CODEC_KEY_ENV, codecFromEnv, dataConverterFromEnv, generateKey, parseKey } from './env';
 
 const SSN = '555-55-5555';
@@ -35,7 +36,7 @@ describe('AesGcmCodec', () => {
   it('refuses a payload encrypted with another key, naming both key ids', async () => {
     const other = new AesGcmCodec(parseKey(generateKey()));
     const encoded = await other.encode([plain()]);
-    await expect(codec.decode(encoded)).rejects.toThrow(new CodecProblem(
+    await expect(codec.decode(encoded)).rejects.toThrow(new UserError(
       `A payload was encrypted with key ${other.keyId}, but the configured key is ${codec.keyId}. Set BACKGROUNDCHECK_CODEC_KEY to the key that encrypted these executions.`,
     ));
   });
@@ -67,13 +68,13 @@ describe('codec from the environment', () => {
     try {
       codecFromEnv({ [CODEC_KEY_ENV]: secret });
     } catch (err) {
-      expect(err).toBeInstanceOf(CodecProblem);
+      expect(err).toBeInstanceOf(UserError);
       message = (err as Error).message;
     }
     expect(message).toContain(`${CODEC_KEY_ENV} must be a 32-byte key`);
     expect(message).toContain('new-key');
     expect(message).not.toContain(secret);
     // 16 bytes of base64 is well-formed base64 but the wrong length for AES-256.
-    expect(() => codecFromEnv({ [CODEC_KEY_ENV]: Buffer.alloc(16).toString('base64') })).toThrow(CodecProblem);
+    expect(() => codecFromEnv({ [CODEC_KEY_ENV]: Buffer.alloc(16).toString('base64') })).toThrow(UserError);
   });
 });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { UserError } from '@background-check/common';
 
 /** Metadata `encoding` of an encrypted payload; the SDK's converters refuse it until it is decoded. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -10,11 +11,6 @@ export const KEY_ID_METADATA = 'encryption-key-id';
 const CIPHER = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-
-/** A payload the configured key cannot decrypt, or a key that cannot be used; print `.message`. */
-export class CodecProblem extends Error {
-  override name = 'CodecProblem';
-}
 
 /** A short, non-secret fingerprint of a key: tells keys apart in messages and metadata. */
 export function keyIdOf(key: Buffer): string {
@@ -36,7 +32,7 @@ export class AesGcmCodec implements PayloadCodec {
   readonly keyId: string;
 
   constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new CodecProblem(`An AES-256-GCM key is 32 bytes, got ${key.length}.`);
+    if (key.length !== 32) throw new UserError(`An AES-256-GCM key is 32 bytes, got ${key.length}.`);
     this.keyId = keyIdOf(key);
   }
 
@@ -66,20 +62,20 @@ export class AesGcmCodec implements PayloadCodec {
   private decrypt(payload: Payload): Payload {
     const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
     if (keyId !== undefined && keyId !== this.keyId) {
-      throw new CodecProblem(
+      throw new UserError(
         `A payload was encrypted with key ${keyId}, but the configured key is ${this.keyId}. ` +
           'Set BACKGROUNDCHECK_CODEC_KEY to the key that encrypted these executions.',
       );
     }
     const data = Buffer.from(payload.data ?? []);
-    if (data.length < IV_BYTES + TAG_BYTES) throw new CodecProblem('An encrypted payload is too short to be valid: it was truncated or altered.');
+    if (data.length < IV_BYTES + TAG_BYTES) throw new UserError('An encrypted payload is too short to be valid: it was truncated or altered.');
     const decipher = crypto.createDecipheriv(CIPHER, this.key, data.subarray(0, IV_BYTES));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     let plain: Buffer;
     try {
       plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
     } catch {
-      throw new CodecProblem(`An encrypted payload failed authentication with key ${this.keyId}: it was altered, or encrypted with another key.`);
+      throw new UserError(`An encrypted payload failed authentication with key ${this.keyId}: it was altered, or encrypted with another key.`);
     }
     return temporal.api.common.v1.Payload.decode(plain);
   }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { DataConverter } from '@temporalio/common';
-import { AesGcmCodec, CodecProblem } from './codec';
+import { UserError } from '@background-check/common';
+import { AesGcmCodec } from './codec';
 
 /** The environment variable that turns payload encryption on: a 32-byte key, base64 or hex. */
 export const CODEC_KEY_ENV = 'BACKGROUNDCHECK_CODEC_KEY';
@@ -17,7 +18,7 @@ export function parseKey(value: string, name = CODEC_KEY_ENV): Buffer {
   if (/^[0-9a-fA-F]{64}$/.test(v)) key = Buffer.from(v, 'hex');
   else if (/^[A-Za-z0-9+/]{43}=$/.test(v)) key = Buffer.from(v, 'base64');
   if (!key || key.length !== 32) {
-    throw new CodecProblem(
+    throw new UserError(
       `${name} must be a 32-byte key as base64 (44 characters) or hex (64 characters); the value set has ${v.length} characters. ` +
         `Make one with \`pnpm --filter @background-check/codec new-key\`, or unset ${name} to turn encryption off.`,
     );

@@ -1,16 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { UserError } from '@background-check/common';
 import { loadTemporalConfig, type TemporalConfig } from './config';
-import { ConnectionProblem } from './problem';
 
-export { ConnectionProblem };
-
-function unreachable(config: TemporalConfig, err: unknown): ConnectionProblem {
-  return new ConnectionProblem(
-    [
-      `Cannot reach a Temporal server at ${config.address} (${(err as Error)?.message ?? String(err)}).`,
+function unreachable(config: TemporalConfig, err: unknown): UserError {
+  return new UserError(
+    `Cannot reach a Temporal server at ${config.address} (${(err as Error)?.message ?? String(err)}).\n` +
       'Start the local dev server with `pnpm server`, or point TEMPORAL_ADDRESS (or a temporal.toml profile) at your cluster.',
-    ].join('\n'),
   );
 }
 
@@ -21,15 +17,14 @@ async function checkNamespace(config: TemporalConfig, connection: Connection): P
   } catch (err) {
     const code = (err as { code?: number }).code;
     if (code === 5 /* NOT_FOUND */) {
-      throw new ConnectionProblem(
+      throw new UserError(
         `The namespace "${config.namespace}" does not exist on ${config.address}. ` +
           'Start the dev server with `pnpm server` (it registers backgroundcheck_namespace), ' +
           `or create it: \`pnpm temporal operator namespace create --namespace ${config.namespace}\`.`,
       );
     }
     // Permission errors (e.g. Cloud API keys scoped to one namespace) shouldn't block the caller.
-    if (code === 7 /* PERMISSION_DENIED */) return;
-    throw err;
+    if (code !== 7 /* PERMISSION_DENIED */) throw unreachable(config, err);
   }
 }
 
@@ -40,7 +35,7 @@ export interface Connected {
 }
 
 /** A client for the configured server and namespace, checked within a bound. */
-export async function connectClient(config: TemporalConfig = loadTemporalConfig(), connectTimeoutMs = 5000): Promise<Connected> {
+export async function connectClient(config = loadTemporalConfig(), connectTimeoutMs = 5000): Promise<Connected> {
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...config.connectionOptions, connectTimeout: connectTimeoutMs });
@@ -53,11 +48,12 @@ export async function connectClient(config: TemporalConfig = loadTemporalConfig(
     await connection.close();
     throw err;
   }
-  return { config, connection, client: new Client({ connection, namespace: config.namespace, dataConverter: config.dataConverter }) };
+  const client = new Client({ connection, namespace: config.namespace, dataConverter: config.dataConverter });
+  return { config, connection, client };
 }
 
 /** A worker connection for the configured server, checked within a bound. */
-export async function connectWorker(config: TemporalConfig = loadTemporalConfig(), connectTimeoutMs = 5000): Promise<NativeConnection> {
+export async function connectWorker(config = loadTemporalConfig(), connectTimeoutMs = 5000): Promise<NativeConnection> {
   // Check reachability and namespace with the client first: its errors are clearer.
   const { connection } = await connectClient(config, connectTimeoutMs);
   await connection.close();

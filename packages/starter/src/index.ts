@@ -1,3 +1,2 @@
-export * from './args';
 export * from './starter';
-export * from './wait';
+export * from './table';

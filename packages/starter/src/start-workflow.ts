@@ -1,41 +1,50 @@
-// `pnpm start:workflow`: the chapter's starter. Starts BackgroundCheck, waits, prints the result.
-import { SAMPLE_SSN, TASK_QUEUE, UsageError, WORKFLOW_ID, maskSsn } from '@background-check/common';
-import { ConnectionProblem, connectClient, loadTemporalConfig } from '@background-check/connection';
-import { USAGE, parseStarterArgs } from './args';
-import { StarterProblem, checkSsn, describeFailure, startBackgroundCheck } from './starter';
-import { countPollers, waitForResult } from './wait';
+// `pnpm start:workflow`: starts the BackgroundCheck workflow, waits for it and prints its result.
+import { DEPLOYMENT_NAME, SAMPLE_SSN, TASK_QUEUE, WORKFLOW_ID, UserError, intOption, maskSsn, parseCommandArgs, runCommand } from '@background-check/common';
+import { connectClient } from '@background-check/connection';
+import { checkSsn, countPollers, startBackgroundCheck, waitForResult } from './starter';
 
-async function main(): Promise<number> {
-  const args = parseStarterArgs(process.argv.slice(2));
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const ssn = args.ssn ?? SAMPLE_SSN;
-  const workflowId = args.workflowId ?? WORKFLOW_ID;
+const USAGE = `Usage: pnpm start:workflow [--ssn ###-##-####] [--workflow-id ID] [--timeout SECONDS] [--pinned-to BUILD_ID]
+
+Starts the BackgroundCheck workflow and prints its result.
+  --ssn          the SSN to check (default: the fake 555-55-5555)
+  --workflow-id  workflow id (default: backgroundcheck_workflow)
+  --timeout      how long to wait for the result, in seconds (default: 180)
+  --pinned-to    pin the execution to this build of the Worker Deployment (a canary; with --deployment NAME,
+                 default ${DEPLOYMENT_NAME})
+  --help         this text
+
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* or a temporal.toml
+profile (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE). Default: localhost:7233, backgroundcheck_namespace.`;
+
+runCommand(async () => {
+  const { values } = parseCommandArgs(
+    process.argv.slice(2),
+    {
+      ssn: { type: 'string', default: SAMPLE_SSN },
+      'workflow-id': { type: 'string', default: WORKFLOW_ID },
+      timeout: { type: 'string' },
+      'pinned-to': { type: 'string' },
+      deployment: { type: 'string', default: DEPLOYMENT_NAME },
+    },
+    USAGE,
+  );
+  const { ssn, 'workflow-id': workflowId, 'pinned-to': buildId, deployment: deploymentName } = values;
+  const timeoutSeconds = intOption(values.timeout, 'timeout', 180);
+  if (!workflowId.trim()) throw new UserError('--workflow-id must not be empty.', 2);
   checkSsn(ssn); // before connecting: bad input needs no server to be reported
-  const { client, connection, config } = await connectClient(loadTemporalConfig());
+  const versioningOverride = buildId ? { pinnedTo: { deploymentName, buildId } } : undefined;
+
+  const { client, connection, config } = await connectClient();
   try {
-    const handle = await startBackgroundCheck(client, { ssn, workflowId, namespace: config.namespace });
-    console.log(`Started BackgroundCheck for SSN ${maskSsn(ssn)}: workflow id ${workflowId}, run id ${handle.firstExecutionRunId}`);
-    if ((await countPollers(client, config.namespace)) === 0) console.log(`Note: no worker is polling task queue "${TASK_QUEUE}" yet. Start one with \`pnpm start:worker\`.`);
-    const result = await waitForResult(handle, args.timeoutSeconds * 1000);
+    const handle = await startBackgroundCheck(client, { ssn, workflowId, namespace: config.namespace, versioningOverride });
+    const pinned = buildId ? `, pinned to ${deploymentName}:${buildId}` : '';
+    console.log(`Started BackgroundCheck for SSN ${maskSsn(ssn)}: workflow id ${workflowId}, run id ${handle.firstExecutionRunId}${pinned}`);
+    if ((await countPollers(client, config.namespace)) === 0) {
+      console.log(`Note: no worker is polling task queue "${TASK_QUEUE}" yet. Start one with \`pnpm start:worker\`.`);
+    }
+    const result = await waitForResult(handle, timeoutSeconds * 1000);
     console.log(`Result: ${JSON.stringify(result)}`);
-    return 0;
   } finally {
     await connection.close();
   }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    const known = err instanceof StarterProblem || err instanceof ConnectionProblem;
-    console.error(known ? err.message : describeFailure(err));
-    process.exit(1);
-  },
-);
+});

@@ -5,70 +5,64 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 
 /** The workflow package's entry point: every export is a workflow type. */
 export const WORKFLOWS_PATH = require.resolve('@background-check/workflows');
-const WORKFLOWS_SRC = path.dirname(WORKFLOWS_PATH);
-export const BUNDLE_DIR = path.resolve(__dirname, '..', 'dist');
-export const BUNDLE_FILE = path.join(BUNDLE_DIR, 'workflow-bundle.js');
-const STAMP_FILE = path.join(BUNDLE_DIR, 'workflow-bundle.stamp.json');
+const DIST = path.resolve(__dirname, '..', 'dist');
 
-function listSources(dir: string): string[] {
+export interface BundleOptions {
+  /** Default: the BackgroundCheck workflows. */
+  workflowsPath?: string;
+  /** Workflow interceptor modules bundled with the code (the replay test adds its recorder). */
+  interceptorModules?: string[];
+}
+
+function sourcesOf(entry: string): string[] {
+  const dir = fs.statSync(entry).isDirectory() ? entry : path.dirname(entry);
   return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((d) => (d.isDirectory() ? listSources(path.join(dir, d.name)) : [path.join(dir, d.name)]))
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.[cm]?[jt]s$/.test(f) && !/\.test\.[jt]s$/.test(f))
+    .map((f) => path.join(dir, f))
     .sort();
 }
 
-/**
- * A fingerprint of what goes into the bundle: the workflow sources and the SDK version.
- * Content, not mtimes, so a fresh clone or a `touch` doesn't force a rebuild.
- */
-export function sourceFingerprint(workflowsSrc: string = WORKFLOWS_SRC): string {
-  const hash = crypto.createHash('sha256');
-  hash.update(require('@temporalio/worker/package.json').version as string);
-  for (const file of listSources(workflowsSrc)) {
-    hash.update(path.relative(workflowsSrc, file));
-    hash.update(fs.readFileSync(file));
-  }
+/** What goes into a bundle, by content (not mtimes, so a fresh clone doesn't rebuild): sources and SDK version. */
+export function sourceFingerprint({ workflowsPath = WORKFLOWS_PATH, interceptorModules = [] }: BundleOptions = {}): string {
+  const hash = crypto.createHash('sha256').update(require('@temporalio/worker/package.json').version as string);
+  for (const file of [...sourcesOf(workflowsPath), ...interceptorModules]) hash.update(file).update(fs.readFileSync(file));
   return hash.digest('hex');
 }
 
-/** Bundles workflow code with webpack (1-3 s), quietly: do it once, then reuse the bundle. */
-export async function buildBundle(workflowsPath: string = WORKFLOWS_PATH): Promise<WorkflowBundleWithSourceMap> {
-  return await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
-}
-
-/** Builds the bundle and writes it under dist/ with the fingerprint of its sources. */
-export async function writeBundle(): Promise<string> {
-  const { code } = await buildBundle();
-  fs.mkdirSync(BUNDLE_DIR, { recursive: true });
-  fs.writeFileSync(BUNDLE_FILE, code);
-  fs.writeFileSync(STAMP_FILE, JSON.stringify({ fingerprint: sourceFingerprint() }, null, 2));
-  return BUNDLE_FILE;
-}
-
-/** True when dist/ holds a bundle built from the current workflow sources. */
-export function bundleIsFresh(): boolean {
-  try {
-    const stamp = JSON.parse(fs.readFileSync(STAMP_FILE, 'utf8')) as { fingerprint?: string };
-    return fs.existsSync(BUNDLE_FILE) && stamp.fingerprint === sourceFingerprint();
-  } catch {
-    return false;
-  }
+/** Bundles workflow code with webpack (1-3 s), quietly: do it once per process, then reuse the bundle. */
+export async function buildBundle(options: BundleOptions = {}): Promise<WorkflowBundleWithSourceMap> {
+  return await bundleWorkflowCode({
+    workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
+    workflowInterceptorModules: options.interceptorModules,
+    logger: quietLogger,
+  });
 }
 
 /**
- * The prebuilt bundle for `Worker.create({ workflowBundle })`. Rebuilt only when the workflow
- * sources changed since the last build (or there is none yet), so starts don't pay for webpack.
+ * A bundle on disk for `Worker.create({ workflowBundle })` / replay, rebuilt only when its sources
+ * changed since the last build, so starts don't pay for webpack. `name` picks the file under dist/.
  */
-export async function prebuiltBundle(onRebuild?: (reason: string) => void): Promise<{ codePath: string }> {
-  if (!bundleIsFresh()) {
-    onRebuild?.(fs.existsSync(BUNDLE_FILE) ? 'the workflow code changed' : 'no bundle yet');
-    await writeBundle();
+export async function prebuiltBundle(
+  name = 'workflow-bundle',
+  options: BundleOptions = {},
+  onRebuild?: (reason: string) => void,
+): Promise<{ codePath: string }> {
+  const codePath = path.join(DIST, `${name}.js`);
+  const stampPath = path.join(DIST, `${name}.stamp`);
+  const fingerprint = sourceFingerprint(options);
+  const fresh = fs.existsSync(codePath) && fs.existsSync(stampPath) && fs.readFileSync(stampPath, 'utf8') === fingerprint;
+  if (!fresh) {
+    onRebuild?.(fs.existsSync(codePath) ? 'the workflow code changed' : 'no bundle yet');
+    const { code } = await buildBundle(options);
+    fs.mkdirSync(DIST, { recursive: true });
+    fs.writeFileSync(codePath, code);
+    fs.writeFileSync(stampPath, fingerprint);
   }
-  return { codePath: BUNDLE_FILE };
+  return { codePath };
 }
 
-// webpack's progress lines are noise next to the worker's own output.
+// webpack's progress lines are noise next to a command's own output.
 const quietLogger = {
   trace: () => undefined,
   debug: () => undefined,

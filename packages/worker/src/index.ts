@@ -1,3 +1,2 @@
 export * from './bundle';
-export * from './runtime';
 export * from './worker';

@@ -1,48 +1,62 @@
 // `pnpm start:worker`: the worker, until Ctrl-C (SIGINT) or SIGTERM.
-import { NativeConnection } from '@temporalio/worker';
-import { TASK_QUEUE } from '@background-check/common';
-import { ConnectionProblem, connectWorker, loadTemporalConfig } from '@background-check/connection';
+//   --build-id ID            run as that version of a Worker Deployment (Worker Versioning)
+//   --deployment NAME        the deployment's name (default backgroundcheck)
+//   --behavior pinned|auto-upgrade   how this version's workflows move between versions (default pinned)
+// The same as BACKGROUNDCHECK_BUILD_ID, BACKGROUNDCHECK_DEPLOYMENT, BACKGROUNDCHECK_BEHAVIOR.
+import type { WorkerDeploymentOptions } from '@temporalio/worker';
+import { DEPLOYMENT_NAME, TASK_QUEUE, UserError, parseCommandArgs, runCommand } from '@background-check/common';
+import { connectWorker, installRuntime, loadTemporalConfig } from '@background-check/connection';
 import { prebuiltBundle } from './bundle';
-import { installRuntime } from './runtime';
 import { createWorker } from './worker';
 
-const FORCE_EXIT_AFTER_MS = 20_000;
+const USAGE = `Usage: pnpm start:worker [--build-id ID [--deployment NAME] [--behavior pinned|auto-upgrade]]
+  Runs the BackgroundCheck worker on task queue "${TASK_QUEUE}" until Ctrl-C.
+  Without --build-id the worker is unversioned. With it, the worker is version ID of the Worker
+  Deployment NAME (default ${DEPLOYMENT_NAME}), and its workflows are PINNED (default) or AUTO_UPGRADE.`;
 
-async function main(): Promise<void> {
+function deploymentOptions(argv: string[], env = process.env): WorkerDeploymentOptions | undefined {
+  const { values } = parseCommandArgs(
+    argv,
+    { 'build-id': { type: 'string' }, deployment: { type: 'string' }, behavior: { type: 'string' } },
+    USAGE,
+  );
+  const buildId = values['build-id'] ?? env.BACKGROUNDCHECK_BUILD_ID;
+  const deploymentName = values.deployment ?? env.BACKGROUNDCHECK_DEPLOYMENT ?? DEPLOYMENT_NAME;
+  const behavior = (values.behavior ?? env.BACKGROUNDCHECK_BEHAVIOR ?? 'pinned').toUpperCase().replace('-', '_');
+  if (behavior !== 'PINNED' && behavior !== 'AUTO_UPGRADE') {
+    throw new UserError(`--behavior takes pinned or auto-upgrade, not "${values.behavior ?? env.BACKGROUNDCHECK_BEHAVIOR}".`, 2);
+  }
+  if (!buildId) {
+    if (values.deployment || values.behavior) throw new UserError('--deployment and --behavior need --build-id.', 2);
+    return undefined;
+  }
+  return { version: { deploymentName, buildId }, useWorkerVersioning: true, defaultVersioningBehavior: behavior };
+}
+
+runCommand(async () => {
+  const workerDeploymentOptions = deploymentOptions(process.argv.slice(2));
   installRuntime();
   const config = loadTemporalConfig();
-  const workflowBundle = await prebuiltBundle((reason) => console.log(`Bundling the workflow code (${reason})...`));
-  const connection: NativeConnection = await connectWorker(config);
-  const worker = await createWorker({ connection, namespace: config.namespace, workflowBundle });
+  const workflowBundle = await prebuiltBundle('workflow-bundle', {}, (why) => console.log(`Bundling the workflow code (${why})...`));
+  const connection = await connectWorker(config);
+  const worker = await createWorker({ connection, namespace: config.namespace, workflowBundle, workerDeploymentOptions });
 
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      console.log(`Received ${signal} again: exiting now.`);
-      process.exit(130);
-    }
+  let stopping = false;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  function onSignal(signal: NodeJS.Signals) {
+    if (stopping) process.exit(130); // a second Ctrl-C: leave now
+    stopping = true;
     console.log(`Received ${signal}: shutting down (in-flight tasks finish or are handed back)...`);
     worker.shutdown();
     // Never hang: if shutdown stalls, leave anyway.
-    setTimeout(() => {
-      console.error(`Worker did not stop within ${FORCE_EXIT_AFTER_MS / 1000} s; exiting.`);
-      process.exit(1);
-    }, FORCE_EXIT_AFTER_MS).unref();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+    setTimeout(() => (console.error('Worker did not stop within 20 s; exiting.'), process.exit(1)), 20_000).unref();
+  }
 
-  console.log(`Worker started: task queue "${TASK_QUEUE}", namespace "${config.namespace}", server ${config.address}. Ctrl-C to stop.`);
+  const { version, defaultVersioningBehavior } = workerDeploymentOptions ?? {};
+  const as = version ? `, version ${version.deploymentName}:${version.buildId} (${defaultVersioningBehavior})` : '';
+  console.log(`Worker started: task queue "${TASK_QUEUE}", namespace "${config.namespace}", server ${config.address}${as}. Ctrl-C to stop.`);
   await worker.run();
   await connection.close();
   console.log('Worker stopped.');
-}
-
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err instanceof ConnectionProblem ? err.message : `Worker failed: ${(err as Error)?.stack ?? String(err)}`);
-    process.exit(1);
-  },
-);
+});

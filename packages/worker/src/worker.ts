@@ -10,17 +10,17 @@ export interface BackgroundCheckWorkerOptions extends Partial<Omit<WorkerOptions
 }
 
 /**
- * The Background Check worker: the workflow from the prebuilt bundle, the SSN-trace activity,
- * on the shared task queue. Any WorkerOptions (e.g. other activities in tests) can be overridden.
+ * The Background Check worker: the workflow from the prebuilt bundle and the SSN-trace activity on the
+ * shared task queue. Any WorkerOptions (other activities in tests, deployment options) can be overridden.
  */
 export async function createWorker({ connection, namespace, ...overrides }: BackgroundCheckWorkerOptions): Promise<Worker> {
-  const workflowOptions = overrides.workflowsPath || overrides.workflowBundle ? {} : { workflowBundle: await prebuiltBundle() };
+  const code = overrides.workflowsPath || overrides.workflowBundle ? {} : { workflowBundle: await prebuiltBundle() };
   return await Worker.create({
     connection,
     namespace,
     taskQueue: TASK_QUEUE,
     activities,
-    ...workflowOptions,
+    ...code,
     // Payload encryption when BACKGROUNDCHECK_CODEC_KEY is set; off (readable payloads) by default.
     dataConverter: dataConverterFromEnv(),
     // Give an in-flight activity time to finish on Ctrl-C before its task is handed back.

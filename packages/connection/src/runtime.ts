@@ -1,7 +1,7 @@
-import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
 import { redactSsns } from '@background-check/common';
 
-/** One log line: level, message, then any attributes; SSN-shaped text is masked. */
+/** One log line: time, level, message, then any attributes; SSN-shaped text is masked. */
 export function formatLogEntry(entry: LogEntry): string {
   const meta = entry.meta && Object.keys(entry.meta).length > 0 ? ` ${JSON.stringify(entry.meta, errorsAsText)}` : '';
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
@@ -14,15 +14,14 @@ function errorsAsText(_key: string, value: unknown): unknown {
 }
 
 /**
- * Installs the SDK runtime once per process, with a logger that never prints an SSN unmasked
- * (defence in depth: our code masks SSNs itself) and without the SDK's own signal handlers,
- * because our commands shut down explicitly and within a bound.
+ * The one way this project installs the SDK runtime (once per process, before any worker or native
+ * connection): a logger that never prints an SSN unmasked, and no SDK signal handlers, because every
+ * command shuts down by itself, within a bound. `core` is the level for Core's own (Rust) lines.
  */
-export function installRuntime(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'INFO'): void {
+export function installRuntime(level: LogLevel = 'INFO', core: LogLevel = 'WARN'): void {
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => console.log(formatLogEntry(entry))),
-    // Core's own (Rust) log lines go through the same logger, so they are masked and formatted too.
-    telemetryOptions: { logging: { filter: { core: level === 'DEBUG' ? 'DEBUG' : 'WARN', other: 'ERROR' }, forward: {} } },
+    telemetryOptions: { logging: { filter: { core, other: 'ERROR' }, forward: {} } },
     shutdownSignals: [],
   });
 }
