@@ -32,6 +32,10 @@ export function runCommand(main: () => Promise<number | void>): void {
   );
 }
 
+type ParsedValues<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<
+  typeof parseArgs<{ options: T; strict: true }>
+>['values'];
+
 /**
  * `node:util` parseArgs, strict, for a command with a usage text: `--help` prints the usage and exits 0;
  * a mistake is a UserError (exit 2) that says what was wrong, then the usage.
@@ -41,7 +45,7 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   options: T,
   usage: string,
   allowPositionals = false,
-) {
+): { values: ParsedValues<T>; positionals: string[] } {
   // `pnpm x -- --flag` passes the separator through; it carries no meaning here.
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   if (args.includes('--help') || args.includes('-h')) {
@@ -49,7 +53,7 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
     process.exit(0);
   }
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals });
+    return parseArgs({ args, options, strict: true, allowPositionals }) as { values: ParsedValues<T>; positionals: string[] };
   } catch (err) {
     const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
     throw new UserError(`${message}\n\n${usage}`, 2);

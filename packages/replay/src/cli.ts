@@ -1,108 +1,94 @@
-// `pnpm test:replay [file-or-folder ...]`: replays every history (default: histories/) against the
-// current workflow code with one prebuilt bundle; PASS or FAIL per file, with an explanation for
-// non-determinism; exit 1 on any failure, 2 on bad usage.
+// `pnpm test:replay`: replays histories (default: every file under histories/) against the working
+// tree's workflow code, with one replay worker and one bundle, and explains what changed.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { CodecProblem, dataConverterFromEnv } from '@background-check/codec';
-import { UsageError } from '@background-check/common';
-import { userPath } from '@background-check/history';
+import { dataConverterFromEnv } from '@background-check/codec';
+import { UserError, intOption, parseCommandArgs, repoRoot, runCommand, userPath } from '@background-check/common';
+import { connectClient, installRuntime } from '@background-check/connection';
+import { prebuiltBundle } from '@background-check/worker';
 import * as workflows from '@background-check/workflows';
-import { repoRoot } from '@background-check/servers';
-import { formatLogEntry, prebuiltBundle } from '@background-check/worker';
-import { formatReport } from './report';
-import { replayHistories } from './replay';
-import { listHistoryFiles } from './validate';
-import { workflowTypesOf } from './workflow-types';
+import { listHistoryFiles, loadHistoryFile } from './load';
+import { RECORDER, replayHistories, type HistoryInput } from './replay';
+import { formatJson, formatJunit, formatText } from './report';
+import { serverHistories } from './server';
+import { applyVersioning, verdicts } from './versioning';
 
-const USAGE = `Usage: pnpm test:replay [file-or-folder ...] [--processes N] [--timeout SECONDS] [--verbose]
-  Replays each history (default: every *.json under histories/) against the current workflow code.
-  --processes N    replay in N child processes (0: in this process); default: automatic by corpus size
-  --timeout S      bound on each history's replay (default 10)
-  --verbose        show the SDK's whole error under each explanation`;
+const USAGE = `Usage: pnpm test:replay [FILE-OR-FOLDER ...] [--server [--query QUERY] [--limit N]] [--build-id ID]
+                        [--shard K/N] [--format text|json|junit] [--out FILE] [--timeout SECONDS] [--verbose]
+  Replays each history against the current workflow code (default: every *.json under histories/).
+  --server        also replay executions on the configured server (TEMPORAL_* / temporal.toml): every open
+                  execution of the workflow types the code defines, plus the latest closed ones
+  --query QUERY   a visibility query instead of that default     --limit N   closed executions to take (default 20)
+  --build-id ID   the build this change ships as: executions PINNED to other builds never run it (exempt)
+  --shard K/N     replay only shard K of N (a stable split of the histories, for a CI matrix)
+  --format F      text (default), json or junit                  --out FILE  write the report there
+  --timeout S     bound on each history's replay (default 10)    --verbose   Core's whole message`;
 
-function parseArgs(argv: string[]): { targets: string[]; processes?: number; timeoutMs?: number; verbose: boolean; help: boolean } {
-  const out = { targets: [] as string[], processes: undefined as number | undefined, timeoutMs: undefined as number | undefined, verbose: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value.`);
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 0) throw new UsageError(`${a} takes a number, not "${v}".`);
-      return n;
-    };
-    if (a === '--') continue;
-    else if (a === '--help' || a === '-h') out.help = true;
-    else if (a === '--verbose' || a === '-v') out.verbose = true;
-    else if (a === '--processes') out.processes = value();
-    else if (a === '--timeout') out.timeoutMs = value() * 1000;
-    else if (a.startsWith('-')) throw new UsageError(`Unknown option ${a}.`);
-    else out.targets.push(a);
-  }
-  if (out.timeoutMs === 0) throw new UsageError('--timeout must be more than 0 seconds.');
-  return out;
-}
+/** Shard of a history: a hash of its name, so adding a file never moves the others. */
+const shardOf = (source: string, n: number) => crypto.createHash('sha1').update(source).digest().readUInt32BE(0) % n;
 
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`${err.message}\n${USAGE}`);
-    return 2;
+runCommand(async () => {
+  const { values, positionals } = parseCommandArgs(
+    process.argv.slice(2),
+    {
+      server: { type: 'boolean' },
+      query: { type: 'string' },
+      limit: { type: 'string' },
+      'build-id': { type: 'string' },
+      shard: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      out: { type: 'string' },
+      timeout: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+    },
+    USAGE,
+    true,
+  );
+  const format = values.format;
+  if (!['text', 'json', 'junit'].includes(format)) throw new UserError(`--format takes text, json or junit, not "${format}".`, 2);
+  const shard = values.shard ? /^(\d+)\/(\d+)$/.exec(values.shard) : undefined;
+  if (values.shard && (!shard || Number(shard[1]) < 1 || Number(shard[1]) > Number(shard[2]))) {
+    throw new UserError(`--shard takes K/N with 1 <= K <= N (e.g. 2/4), not "${values.shard}".`, 2);
   }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  if ((values.query || values.limit) && !values.server) throw new UserError('--query and --limit go with --server.', 2);
+  const timeoutMs = intOption(values.timeout, 'timeout', 10) * 1000;
   const root = repoRoot();
-  const targets = args.targets.length > 0 ? args.targets.map((a) => userPath(a)) : [path.join(root, 'histories')];
-  const files: string[] = [];
-  for (const target of targets) {
-    if (!fs.existsSync(target)) {
-      console.error(`${target} does not exist. Name a history JSON file or a folder of them.`);
-      return 2;
-    }
-    files.push(...(fs.statSync(target).isDirectory() ? listHistoryFiles(target) : [target]));
-  }
-  if (files.length === 0) {
-    console.error(`No *.json histories under ${targets.join(', ')}. Save one with \`temporal workflow show --output json\` or \`pnpm history:fetch\`.`);
-    return 1;
-  }
-  let dataConverter;
-  try {
-    // Histories of executions whose payloads were encrypted replay with the same key.
-    dataConverter = dataConverterFromEnv();
-  } catch (err) {
-    if (!(err instanceof CodecProblem)) throw err;
-    console.error(err.message);
-    return 2;
-  }
-  const started = Date.now();
-  // Core's own warning for each failed replay repeats what the report explains better.
-  Runtime.install({
-    logger: new DefaultLogger('WARN', (entry) => console.error(formatLogEntry(entry))),
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
-    shutdownSignals: [],
-  });
-  const { codePath } = await prebuiltBundle((reason) => console.log(`Bundling the workflow code (${reason})...`));
-  const results = await replayHistories(files, {
-    workflowBundle: { codePath },
-    workflowTypes: workflowTypesOf(workflows),
-    processes: args.processes ?? 'auto',
-    historyTimeoutMs: args.timeoutMs,
-    dataConverter,
-  });
-  console.log(formatReport(results, { root, elapsedMs: Date.now() - started, verbose: args.verbose }));
-  return results.every((r) => r.ok) ? 0 : 1;
-}
+  const workflowTypes = Object.keys(workflows);
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`Replay could not run: ${(err as Error)?.stack ?? String(err)}`);
-    process.exit(1);
-  },
-);
+  const inputs: HistoryInput[] = [];
+  const targets = positionals.length > 0 || values.server ? positionals.map(userPath) : [path.join(root, 'histories')];
+  for (const target of targets) {
+    if (!fs.existsSync(target)) throw new UserError(`${target} does not exist. Name a history JSON file or a folder of them.`, 2);
+    const files = fs.statSync(target).isDirectory() ? listHistoryFiles(target) : [target];
+    if (files.length === 0) throw new UserError(`No *.json histories under ${target}. Save one with \`pnpm temporal workflow show --output json\`.`);
+    for (const file of files) inputs.push({ source: path.relative(root, file) || file, loaded: loadHistoryFile(file) });
+  }
+  if (values.server) {
+    const { client, connection } = await connectClient();
+    try {
+      const limit = intOption(values.limit, 'limit', 20);
+      inputs.push(...(await serverHistories(client, { query: values.query, limit, workflowTypes })));
+    } finally {
+      await connection.close();
+    }
+  }
+  const mine = shard ? inputs.filter((i) => shardOf(i.source, Number(shard[2])) === Number(shard[1]) - 1) : inputs;
+
+  const started = Date.now();
+  installRuntime('WARN', 'ERROR'); // Core's own warning for each failed replay repeats what the report says better
+  const workflowBundle = await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] });
+  const results = await replayHistories(mine, { workflowBundle, workflowTypes, timeoutMs, dataConverter: dataConverterFromEnv() });
+  applyVersioning(results, values['build-id']);
+  const elapsedMs = Date.now() - started;
+
+  const report = { text: formatText, json: formatJson, junit: formatJunit }[format as 'text'](results, { verbose: values.verbose, elapsedMs });
+  if (values.out) {
+    fs.writeFileSync(userPath(values.out), report);
+    console.log(formatText(results, { verbose: values.verbose, elapsedMs }));
+    console.log(`Report (${format}) written to ${values.out}.`);
+  } else console.log(report);
+  if (shard) console.error(`Shard ${values.shard}: ${mine.length} of ${inputs.length} histories.`);
+  const unsafe = Object.values(verdicts(results)).includes('unsafe');
+  return unsafe || results.some((r) => r.status === 'invalid' || r.status === 'inconclusive') ? 1 : 0;
+});

@@ -1,206 +1,174 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import type { DataConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { explainNondeterminism, type Explanation } from './explain';
-import { confirmExplanations } from './confirm';
-import { replayInProcess, type Outcome } from './in-process';
-import { commandsFromCompletions } from './recording-worker';
-import { replayInShards, type ShardOutcome } from './shard-pool';
-import { HistoryFileProblem, loadHistoryFile, type LoadedHistory } from './validate';
+import { Worker, type InjectedSinks } from '@temporalio/worker';
+import { withActivityType, withoutTimer } from './counterfactual';
+import { coreMessage, explain, type Divergence } from './explain';
+import type { Loaded } from './load';
+import type { CodeStep, RecorderSinks } from './recorder';
+import type { Versioning } from './versioning';
 
-export type FailureKind = 'invalid-file' | 'unknown-workflow-type' | 'nondeterminism' | 'replay-error' | 'timeout';
+/** The recorder's module path, for `prebuiltBundle(name, { interceptorModules: [RECORDER] })`. */
+export const RECORDER = require.resolve('./recorder');
 
-export interface FileResult {
-  /** The file path, or the name given to an in-memory history. */
-  file: string;
-  ok: boolean;
-  kind?: FailureKind;
-  /** Why it failed, in a sentence (for a non-determinism error, the SDK's message). */
-  message?: string;
-  /** For a non-determinism error: where and how the code and the history part ways, and the fix. */
-  explanation?: Explanation;
-  loaded?: LoadedHistory;
+export type Status = 'pass' | 'fail' | 'exempt' | 'inconclusive' | 'invalid';
+
+export interface HistoryInput {
+  /** A file path, or `workflowId/runId` for a history from the server. */
+  source: string;
+  workflowId?: string;
+  runId?: string;
+  loaded: Loaded;
 }
 
-/** A history to replay: a file, or one already in memory (e.g. from the client's fetchHistory()). */
-export type HistoryInput = string | { name: string; history: History };
+export interface ReplayResult {
+  source: string;
+  workflowId?: string;
+  runId?: string;
+  workflowType?: string;
+  status: Status;
+  /** Why it failed, was not judged, or is exempt, in a sentence (for non-determinism: see divergence). */
+  message?: string;
+  divergence?: Divergence;
+  /** Core's message, for non-determinism and replay errors. */
+  sdkMessage?: string;
+  history?: History;
+  /** How the execution is versioned, from its history. */
+  versioning?: Versioning;
+  /** For an exempt (pinned) execution: whether it would fail if moved to the new build. */
+  wouldFailIfMoved?: boolean;
+}
 
 export interface ReplayOptions {
-  /** The workflow code to check: one bundle, built once (a file for shards; code works in-process only). */
+  /** One bundle of the code under test, with the recorder: bundled once, reused for every history. */
   workflowBundle: { codePath: string } | { code: string };
-  /** Workflow types the code defines; a history of another type is reported, not replayed. */
+  /** Workflow types the code defines; a history of another type fails without a replay. */
   workflowTypes: string[];
   /** Bound on each history's replay; default 10 s. */
-  historyTimeoutMs?: number;
-  /**
-   * Replay processes: 'auto' (default) replays in this process for small corpora, and for large ones
-   * in one child process per core but one, this process taking its share; a number forces that many
-   * child processes (0: this process only).
-   */
-  processes?: number | 'auto';
-  /**
-   * Keep the SDK's per-call vm watchdog in child processes (default false: there, the per-history
-   * deadline, enforced by killing the process, bounds runaway workflow code instead; see shard.ts).
-   */
-  vmWatchdog?: boolean;
-  /** Explain non-determinism errors (default true), checking ambiguous guesses by replaying edited copies. */
-  explain?: boolean;
-  /** In sharded mode, let this process replay its share too (default true). */
-  replayHere?: boolean;
-  /**
-   * For histories whose payloads are encrypted (BACKGROUNDCHECK_CODEC_KEY): the data converter with
-   * the codec. Replays then run in this process (the shards load only the SDK).
-   */
+  timeoutMs?: number;
+  /** For histories with encrypted payloads. */
   dataConverter?: DataConverter;
-  /** Called as each history's result is known (in no particular order). */
-  onResult?: (result: FileResult) => void;
+}
+
+interface Outcome {
+  error?: Error;
+  timedOut?: boolean;
+  steps: CodeStep[];
 }
 
 /**
- * Below this many histories, starting child processes (about 1 s each: Node, the SDK, the bundle)
- * costs more than it saves; measured with `pnpm bench:replay` (see the README).
+ * Replays histories with one replay worker (`Worker.runReplayHistories`), recording what the code
+ * commanded in each. A replay that overruns its bound is reported and left behind (it cannot be stopped
+ * from here); the rest go on with a fresh worker.
  */
-export const SHARD_THRESHOLD = 150;
-
-export function chooseProcesses(count: number, processes: ReplayOptions['processes']): number {
-  if (typeof processes === 'number') return Math.max(0, Math.floor(processes));
-  // One child per core but one: this process replays its share too (see replayHere).
-  return count >= SHARD_THRESHOLD ? Math.max(1, os.availableParallelism() - 1) : 0;
+async function replayAll(items: History[], options: ReplayOptions): Promise<Outcome[]> {
+  const outcomes: Outcome[] = items.map(() => ({ steps: [] }));
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const sinks: InjectedSinks<RecorderSinks> = {
+    replayRecorder: { step: { fn: (info, step) => void outcomes[Number(info.workflowId)]?.steps.push(step), callDuringReplay: true } },
+  };
+  let current = 0;
+  while (current < items.length) {
+    const first = current;
+    async function* feed() {
+      for (current = first; current < items.length; current++) yield { workflowId: String(current), history: items[current]! };
+    }
+    const replays = Worker.runReplayHistories({ workflowBundle: options.workflowBundle, dataConverter: options.dataConverter, replayName: 'replay-test', sinks }, feed());
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+      const next = await Promise.race([replays.next(), late]).finally(() => clearTimeout(timer));
+      if (next === 'late') {
+        outcomes[current]!.timedOut = true;
+        current++;
+        break;
+      }
+      if (next.done) return outcomes;
+      outcomes[Number(next.value.workflowId)]!.error = next.value.error;
+    }
+  }
+  return outcomes;
 }
 
-/**
- * A replay error other than non-determinism, in a sentence: the failure inside the SDK's wrapping,
- * and what to do for the known case of encrypted payloads.
- */
-export function describeReplayError(message: string): string {
-  const inner = /Failure \{ message: "((?:[^"\\]|\\.)*)"/.exec(message)?.[1]?.replace(/\\"/g, '"');
-  if (!inner) return message;
-  const hint = /binary\/encrypted/.test(inner)
+const isNondeterminism = (e: Error) => e.name === 'DeterminismViolationError' || /\[TMPRL1100\]/.test(e.message);
+
+/** A replay error other than non-determinism, in a sentence, with what to do for encrypted payloads. */
+function describeError(error: Error): string {
+  const inner = /Failure \{ message: "((?:[^"\\]|\\.)*)"/.exec(error.message)?.[1]?.replace(/\\"/g, '"') ?? coreMessage(error.message);
+  const encrypted = /binary\/encrypted/.test(inner)
     ? " The history's payloads are encrypted: set BACKGROUNDCHECK_CODEC_KEY to the key they were written with (see packages/codec)."
     : '';
-  return `the workflow code failed while replaying: ${inner}.${hint}`;
+  return `the workflow code failed while replaying: ${inner}.${encrypted}`;
 }
 
-function isDeterminismError(outcome: Outcome): boolean {
-  return outcome.errorName === 'DeterminismViolationError' || /\[TMPRL1100\] Nondeterminism error/.test(outcome.message ?? '');
+/** The recorded failure when the history's last workflow task failed: replay cannot judge such a history. */
+function lastTaskFailure(history: History): string | undefined {
+  const events = history.events ?? [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.workflowTaskCompletedEventAttributes) return undefined;
+    const failure = e.workflowTaskFailedEventAttributes?.failure;
+    if (e.workflowTaskFailedEventAttributes) return coreMessage(failure?.message ?? 'no message');
+  }
+  return undefined;
 }
 
 /**
- * The project's replay runner: checks every history first (a bad file is named with its problem and
- * the others still run), replays the rest against one bundle (in this process, or sharded across
- * child processes for large corpora), bounds every replay in time, and explains non-determinism.
+ * Settles a guess that the code alone cannot: code that goes straight to activity X where the history
+ * started a timer has removed the timer, or moved it after X; code that schedules X where the history
+ * scheduled Y has switched the type, or added X before Y. Replaying an edited copy of the history tells.
+ */
+async function confirm(failed: { history: History; d: Divergence; code: CodeStep[] }[], options: ReplayOptions) {
+  const guesses = failed.flatMap((f) => {
+    if (f.d.change === 'timer-removed' && f.d.eventId) return [{ f, edited: withoutTimer(f.history, f.d.eventId) }];
+    const typed = /scheduled activity (\S+)$/.exec(f.d.code)?.[1];
+    if (f.d.change === 'activity-type-switched' && f.d.eventId && typed) return [{ f, edited: withActivityType(f.history, f.d.eventId, typed) }];
+    return [];
+  });
+  const usable = guesses.filter((g): g is typeof g & { edited: History } => g.edited !== undefined);
+  const outcomes = await replayAll(usable.map((g) => g.edited), options);
+  usable.forEach(({ f, edited }, i) => {
+    const { error, steps } = outcomes[i]!;
+    const next = error && isNondeterminism(error) ? explain(edited, steps, error.message) : undefined;
+    if (f.d.change === 'timer-removed' && next?.change === 'timer-added') {
+      Object.assign(f.d, { change: 'reordered', summary: `steps were reordered: the code ${next.code} later, after ${f.d.code.replace(/^scheduled /, '')}` });
+    } else if (f.d.change === 'activity-type-switched' && next?.change && /^activity-/.test(next.change)) {
+      Object.assign(f.d, { change: 'activity-added', summary: `an activity call was added (${f.d.code.replace(/^scheduled /, '')}, before the history's)` });
+    }
+  });
+}
+
+/**
+ * The replay test for any number of histories: invalid ones are reported with their problem and the
+ * others still run; each replay is bounded in time; non-determinism is explained in plain words.
  * Results come back in input order.
  */
-export async function replayHistories(inputs: HistoryInput[], options: ReplayOptions): Promise<FileResult[]> {
-  const historyTimeoutMs = options.historyTimeoutMs ?? 10_000;
-  const results = new Map<number, FileResult>();
-  const report = (index: number, result: FileResult) => {
-    results.set(index, result);
-    options.onResult?.(result);
-  };
-  const toReplay: { index: number; loaded: LoadedHistory }[] = [];
-  const outcomes = new Map<number, Outcome>();
-  const onOutcome = (i: number, outcome: Outcome | ShardOutcome) => {
-    outcomes.set(toReplay[i]!.index, outcome);
-    // Passes are reported at once; failures after their explanation.
-    if (outcome.ok) report(toReplay[i]!.index, { file: toReplay[i]!.loaded.file, ok: true, loaded: toReplay[i]!.loaded });
-  };
-  const bundleCode = () => ('code' in options.workflowBundle ? options.workflowBundle.code : fs.readFileSync(options.workflowBundle.codePath, 'utf8'));
-
-  // Shards start first (about 1 s each), while this process checks the files.
-  const canShard = inputs.every((i) => typeof i === 'string') && !options.dataConverter && 'codePath' in options.workflowBundle;
-  const processes = canShard ? chooseProcesses(inputs.length, options.processes) : 0;
-  let checked: (files: string[]) => void = () => undefined;
-  const sharded =
-    processes > 0 && 'codePath' in options.workflowBundle
-      ? replayInShards(new Promise<string[]>((resolve) => (checked = resolve)), {
-          bundlePath: options.workflowBundle.codePath,
-          processes,
-          historyTimeoutMs,
-          vmWatchdog: options.vmWatchdog,
-          inProcessCode: options.replayHere === false ? undefined : bundleCode(),
-          historyOf: (i) => toReplay[i]?.loaded.history,
-          onOutcome,
-        })
-      : undefined;
-
-  inputs.forEach((input, index) => {
-    const name = typeof input === 'string' ? input : input.name;
-    let loaded: LoadedHistory;
-    try {
-      loaded = typeof input === 'string' ? loadHistoryFile(input) : fromMemory(input.name, input.history);
-    } catch (err) {
-      if (!(err instanceof HistoryFileProblem)) throw err;
-      report(index, { file: name, ok: false, kind: 'invalid-file', message: err.problem });
-      return;
-    }
-    if (!options.workflowTypes.includes(loaded.workflowType)) {
-      report(index, {
-        file: name,
-        ok: false,
-        kind: 'unknown-workflow-type',
-        loaded,
-        message: `the history is of workflow type "${loaded.workflowType}", which the current workflow code does not define (it defines: ${options.workflowTypes.join(', ') || 'nothing'}). Removing or renaming a workflow type breaks its open executions: keep the old export, or move this file out of the corpus.`,
-      });
-      return;
-    }
-    toReplay.push({ index, loaded });
+export async function replayHistories(inputs: HistoryInput[], options: ReplayOptions): Promise<ReplayResult[]> {
+  const results: ReplayResult[] = inputs.map(({ source, workflowId, runId, loaded }) => {
+    if ('problem' in loaded) return { source, workflowId, runId, status: 'invalid', message: loaded.problem };
+    const { history, workflowType } = loaded;
+    const base = { source, workflowId, runId, workflowType, history };
+    if (options.workflowTypes.includes(workflowType)) return { ...base, status: 'pass' };
+    const defined = options.workflowTypes.join(', ') || 'nothing';
+    const message = `the history is of workflow type "${workflowType}", which the code does not define (it defines: ${defined}). Removing or renaming a workflow type breaks its open executions: keep the old export.`;
+    return { ...base, status: 'fail', message };
   });
-
-  if (sharded) {
-    checked(toReplay.map((t) => t.loaded.file));
-    await sharded;
-  } else if (toReplay.length > 0) {
-    await replayInProcess(
-      toReplay.map((t) => ({ workflowId: t.loaded.file, history: t.loaded.history })),
-      bundleCode(),
-      historyTimeoutMs,
-      onOutcome,
-      options.dataConverter,
-    );
-  }
-
-  const failures: { index: number; loaded: LoadedHistory; outcome: Outcome }[] = [];
-  for (const { index, loaded } of toReplay) {
-    const outcome = outcomes.get(index) ?? { ok: false, message: 'the replay worker returned no result for this history.' };
-    if (!outcome.ok) failures.push({ index, loaded, outcome });
-  }
-  const explained = new Map<number, Explanation>();
-  if (options.explain !== false) {
-    for (const f of failures) {
-      if (isDeterminismError(f.outcome)) {
-        explained.set(f.index, explainNondeterminism(f.loaded.history, f.outcome.message ?? '', f.outcome.completions ? commandsFromCompletions(f.outcome.completions) : undefined));
-      }
+  const toReplay = results.filter((r) => r.status === 'pass');
+  const outcomes = await replayAll(toReplay.map((r) => r.history!), options);
+  const failed: { history: History; d: Divergence; code: CodeStep[] }[] = [];
+  toReplay.forEach((r, i) => {
+    const { error, timedOut, steps } = outcomes[i]!;
+    if (timedOut) Object.assign(r, { status: 'fail', message: `the replay did not finish within ${(options.timeoutMs ?? 10_000) / 1000} s.` });
+    else if (error && isNondeterminism(error)) {
+      r.divergence = explain(r.history!, steps, error.message);
+      Object.assign(r, { status: 'fail', sdkMessage: coreMessage(error.message) });
+      failed.push({ history: r.history!, d: r.divergence, code: steps });
+    } else if (error) Object.assign(r, { status: 'fail', message: describeError(error), sdkMessage: coreMessage(error.message) });
+    else {
+      const failure = lastTaskFailure(r.history!);
+      // The SDK replays such a history as a success: its last task's failure is not re-checked.
+      if (failure) Object.assign(r, { status: 'inconclusive', message: `the last workflow task failed (${failure}); replay cannot judge it.` });
     }
-    const toConfirm = failures.filter((f) => (explained.get(f.index)?.alternatives.length ?? 0) > 0);
-    if (toConfirm.length > 0) {
-      const confirmed = await confirmExplanations(
-        toConfirm.map((f) => ({ history: f.loaded.history, explanation: explained.get(f.index)! })),
-        bundleCode(),
-        historyTimeoutMs,
-        options.dataConverter,
-      );
-      toConfirm.forEach((f, i) => explained.set(f.index, confirmed[i]!));
-    }
-  }
-  for (const f of failures) {
-    const kind: FailureKind = f.outcome.timedOut ? 'timeout' : isDeterminismError(f.outcome) ? 'nondeterminism' : 'replay-error';
-    const message = kind === 'replay-error' && f.outcome.message ? describeReplayError(f.outcome.message) : f.outcome.message;
-    report(f.index, { file: f.loaded.file, ok: false, kind, message, explanation: explained.get(f.index), loaded: f.loaded });
-  }
-  return inputs.map((input, index) => results.get(index) ?? { file: typeof input === 'string' ? input : input.name, ok: false, kind: 'replay-error', message: 'no result for this history.' });
-}
-
-/** Checks an in-memory history (e.g. from the client's fetchHistory()) the way files are checked. */
-function fromMemory(name: string, history: History): LoadedHistory {
-  if (!history?.events?.length) throw new HistoryFileProblem(name, 'the history has no events.');
-  const workflowType = history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
-  if (!workflowType) throw new HistoryFileProblem(name, 'the first event is not WorkflowExecutionStarted: the history must be whole, from the start.');
-  return { file: name, workflowId: name, workflowType, history };
-}
-
-/** Replays history files: `replayHistories` for paths (kept for callers of the first version). */
-export function replayFiles(files: string[], options: ReplayOptions): Promise<FileResult[]> {
-  return replayHistories(files, options);
+  });
+  await confirm(failed, options);
+  return results;
 }
