@@ -24,6 +24,8 @@ export const VARIANTS = {
   'switch-activity-type': 'switch-activity-type.workflow.ts',
   'add-timer': 'add-timer.workflow.ts',
   'reorder-activity-and-timer': 'reorder-activity-and-timer.workflow.ts',
+  /** The same change behind patched(). */
+  'reorder-patched': 'reorder-patched.workflow.ts',
   'add-child-workflow': 'add-child-workflow.workflow.ts',
   'add-local-activity': 'add-local-activity.workflow.ts',
   // The chapter's safe changes.
