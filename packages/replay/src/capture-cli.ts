@@ -4,7 +4,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
-import { WORKFLOW_TYPE, eventTypeName, intOption, parseCommandArgs, repoRoot, runCommand, userPath } from '@background-check/common';
+import {
+  WORKFLOW_TYPE,
+  eventTypeName,
+  intOption,
+  parseCommandArgs,
+  repoRoot,
+  runCommand,
+  userPath,
+} from '@background-check/common';
 import { connectClient } from '@background-check/connection';
 import { listHistoryFiles, loadHistoryFile } from './load';
 
@@ -43,19 +51,32 @@ runCommand(async () => {
       if (known.has(shape)) continue;
       known.add(shape);
       const last = history.events?.[history.events.length - 1];
-      const status = eventTypeName(last?.eventType).replace(/^WorkflowExecution/, '').toLowerCase();
+      const status = eventTypeName(last?.eventType)
+        .replace(/^WorkflowExecution/, '')
+        .toLowerCase();
       const timer = history.events?.some((e) => e.timerStartedEventAttributes) ? 'timer' : 'no-timer';
       const runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId;
       const file = path.join(outDir, `${status}-${timer}_${runId}.json`);
-      if (!values['dry-run']) fs.mkdirSync(outDir, { recursive: true }), fs.writeFileSync(file, historyToJSON(history) + '\n');
-      saved.push(`${values['dry-run'] ? 'Would save' : 'Saved'} ${path.join(shown, path.basename(file))}  (${status}-${timer}, workflow id ${workflowId})`);
+      if (!values['dry-run']) {
+        fs.mkdirSync(outDir, { recursive: true });
+        fs.writeFileSync(file, historyToJSON(history) + '\n');
+      }
+      saved.push(
+        `${values['dry-run'] ? 'Would save' : 'Saved'} ${path.join(shown, path.basename(file))}  (${status}-${timer}, workflow id ${workflowId})`,
+      );
     }
   } finally {
     await connection.close();
   }
   examined = Math.min(examined, limit);
-  console.log(`Looked at ${examined} closed ${WORKFLOW_TYPE} executions in "${config.namespace}" on ${config.address}; the corpus (${shown}) had ${corpusShapes} shapes.`);
+  console.log(
+    `Looked at ${examined} closed ${WORKFLOW_TYPE} executions in "${config.namespace}" on ${config.address}; the corpus (${shown}) had ${corpusShapes} shapes.`,
+  );
   for (const line of saved) console.log(line);
   const plural = saved.length === 1 ? '' : 's';
-  console.log(saved.length === 0 ? 'Nothing new: every shape is already in the corpus.' : `${saved.length} new shape${plural}${values['dry-run'] ? ' (dry run: nothing saved)' : ''}.`);
+  console.log(
+    saved.length === 0
+      ? 'Nothing new: every shape is already in the corpus.'
+      : `${saved.length} new shape${plural}${values['dry-run'] ? ' (dry run: nothing saved)' : ''}.`,
+  );
 });

@@ -46,7 +46,8 @@ runCommand(async () => {
     true,
   );
   const format = values.format;
-  if (!['text', 'json', 'junit'].includes(format)) throw new UserError(`--format takes text, json or junit, not "${format}".`, 2);
+  if (!['text', 'json', 'junit'].includes(format))
+    throw new UserError(`--format takes text, json or junit, not "${format}".`, 2);
   const shard = values.shard ? /^(\d+)\/(\d+)$/.exec(values.shard) : undefined;
   if (values.shard && (!shard || Number(shard[1]) < 1 || Number(shard[1]) > Number(shard[2]))) {
     throw new UserError(`--shard takes K/N with 1 <= K <= N (e.g. 2/4), not "${values.shard}".`, 2);
@@ -59,9 +60,13 @@ runCommand(async () => {
   const inputs: HistoryInput[] = [];
   const targets = positionals.length > 0 || values.server ? positionals.map(userPath) : [path.join(root, 'histories')];
   for (const target of targets) {
-    if (!fs.existsSync(target)) throw new UserError(`${target} does not exist. Name a history JSON file or a folder of them.`, 2);
+    if (!fs.existsSync(target))
+      throw new UserError(`${target} does not exist. Name a history JSON file or a folder of them.`, 2);
     const files = fs.statSync(target).isDirectory() ? listHistoryFiles(target) : [target];
-    if (files.length === 0) throw new UserError(`No *.json histories under ${target}. Save one with \`pnpm temporal workflow show --output json\`.`);
+    if (files.length === 0)
+      throw new UserError(
+        `No *.json histories under ${target}. Save one with \`pnpm temporal workflow show --output json\`.`,
+      );
     for (const file of files) inputs.push({ source: path.relative(root, file) || file, loaded: loadHistoryFile(file) });
   }
   if (values.server) {
@@ -77,12 +82,22 @@ runCommand(async () => {
 
   const started = Date.now();
   installRuntime('WARN', 'ERROR'); // Core's own warning for each failed replay repeats what the report says better
-  const workflowBundle = await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] });
-  const results = await replayHistories(mine, { workflowBundle, workflowTypes, timeoutMs, dataConverter: dataConverterFromEnv() });
+  const workflowBundle = await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] }, (why) =>
+    console.error(`Bundling the workflow code (${why})...`),
+  );
+  const results = await replayHistories(mine, {
+    workflowBundle,
+    workflowTypes,
+    timeoutMs,
+    dataConverter: dataConverterFromEnv(),
+  });
   applyVersioning(results, values['build-id']);
   const elapsedMs = Date.now() - started;
 
-  const report = { text: formatText, json: formatJson, junit: formatJunit }[format as 'text'](results, { verbose: values.verbose, elapsedMs });
+  const report = { text: formatText, json: formatJson, junit: formatJunit }[format as 'text'](results, {
+    verbose: values.verbose,
+    elapsedMs,
+  });
   if (values.out) {
     fs.writeFileSync(userPath(values.out), report);
     console.log(formatText(results, { verbose: values.verbose, elapsedMs }));

@@ -97,7 +97,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
   args.push('--db-filename', dbFilename, '--log-level', 'warn', ...namespaces.flatMap((ns) => ['--namespace', ns]));
-  const logFd = options.log === 'inherit' ? undefined : fs.openSync(options.log ?? stateDir(`dev-server-${port}.log`), 'a');
+  // A Worker Deployment version reports DRAINED seconds after its last pinned execution closes, not minutes.
+  for (const key of ['VersionDrainageStatusVisibilityGracePeriod', 'VersionDrainageStatusRefreshInterval']) {
+    args.push('--dynamic-config-value', `matching.wv.${key}="5s"`);
+  }
+  const logFd =
+    options.log === 'inherit' ? undefined : fs.openSync(options.log ?? stateDir(`dev-server-${port}.log`), 'a');
   const child = spawn(cli, args, { stdio: logFd === undefined ? 'inherit' : ['ignore', logFd, logFd] });
   if (logFd !== undefined) fs.closeSync(logFd);
   const exited = child.exitCode === null ? once(child, 'exit') : Promise.resolve();
@@ -111,10 +116,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   while (!((await portAnswers(address, 500)) && (await namespaceAnswers(address, namespaces[0] ?? 'default')))) {
-    if (child.exitCode !== null) throw new UserError(`The dev server exited with code ${child.exitCode} before it was ready.`);
+    if (child.exitCode !== null)
+      throw new UserError(`The dev server exited with code ${child.exitCode} before it was ready.`);
     if (Date.now() > deadline) {
       await stop();
-      throw new UserError(`The dev server at ${address} did not become ready within ${(options.readyTimeoutMs ?? 60_000) / 1000} s.`);
+      throw new UserError(
+        `The dev server at ${address} did not become ready within ${(options.readyTimeoutMs ?? 60_000) / 1000} s.`,
+      );
     }
     await sleep(250); // polling interval of a bounded wait
   }
