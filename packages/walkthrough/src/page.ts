@@ -1,185 +1,85 @@
-/**
- * Reads docs/walkthrough.md into the steps `pnpm walkthrough` runs. The page is the source of truth:
- * an HTML comment right above a fenced block says what the block is for, e.g.
- *
- *   <!-- walkthrough: run timeout=120 -->      the ```sh block below runs, in order
- *   <!-- walkthrough: expect -->               the ``` block below is what the step prints
- *
- * Directives: run, background, stop, expect, file, excerpt, skip; the page's last section, "How this
- * page is checked", describes them for writers.
- */
-import fs from 'node:fs';
-
-export type StepKind = 'run' | 'background' | 'stop';
-
-export interface Expectation {
-  /** The expected output, as written on the page. */
-  text: string;
-  /** Line of the block's first line in the page (1-based), for messages. */
-  line: number;
-}
-
+// Reads docs/walkthrough.md into what `pnpm walkthrough` checks. An HTML comment right above a fenced
+// block says what the block is, e.g. `<!-- walkthrough: run timeout=120 -->` above a ```sh block;
+// the page's last section, "How this page is checked", describes the directives for writers.
 export interface Step {
-  kind: StepKind;
-  /** Shell commands (run, background), or the block's text (stop). */
+  kind: 'run' | 'background' | 'stop';
+  /** Shell commands (run, background); for stop, what the process prints once stopped. */
   script: string;
   line: number;
-  /** Name of a background process (background, stop). */
   name?: string;
-  /** Exit code the page says the command ends with (run). */
   exit: number;
-  /** Bound on the step, in seconds. */
   timeoutSeconds: number;
-  /** Variables to take from the output: VAR -> placeholder name, e.g. RUN_ID -> run-id. */
+  /** VAR -> placeholder: later steps get the placeholder's value as $VAR. */
   capture: Record<string, string>;
-  /** What the page says the step prints; several are alternatives (any one must match). */
-  expect: Expectation[];
-}
-
-/** A block that shows a file of the repository: all of it (file) or a part (excerpt). */
-export interface FileBlock {
-  path: string;
-  text: string;
-  line: number;
-  whole: boolean;
+  /** What the step prints; more than one block are alternatives. */
+  expect: string[];
 }
 
 export interface Page {
   steps: Step[];
-  files: FileBlock[];
-  /** Shell blocks the page shows but does not run (Temporal Cloud, other terminals), with why. */
+  /** Blocks that show a file of the repository: all of it (whole) or a part. */
+  files: { path: string; text: string; line: number; whole: boolean }[];
   skipped: { script: string; line: number; reason: string }[];
 }
 
-export class PageProblem extends Error {
-  override name = 'PageProblem';
-  constructor(file: string, line: number, problem: string) {
-    super(`${file}:${line}: ${problem}`);
-  }
-}
+export class PageProblem extends Error {}
 
-interface Fence {
-  info: string;
-  text: string;
-  /** Line of the opening fence. */
-  line: number;
-  /** The directive comment right above it, if any. */
-  directive?: { name: string; attrs: Record<string, string>; line: number };
-}
+const DIRECTIVE = /^<!--\s*walkthrough:\s*(\S+)(.*?)\s*-->$/;
 
-const DIRECTIVE = /^<!--\s*walkthrough:\s*(\S+)(.*?)\s*-->\s*$/;
-const SHELL = /^(sh|bash|shell|console)$/;
-
-function parseAttrs(text: string): Record<string, string> {
-  const attrs: Record<string, string> = {};
-  // key=value, key="value with spaces", or a bare word (value "true").
-  for (const m of text.matchAll(/(\w[\w-]*)(?:=(?:"([^"]*)"|(\S+)))?/g)) attrs[m[1]!] = m[2] ?? m[3] ?? 'true';
-  return attrs;
-}
-
-function fences(markdown: string): Fence[] {
-  const lines = markdown.split('\n');
-  const out: Fence[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)(`{3,}|~{3,})\s*([^`\s]*)/.exec(lines[i]!);
-    if (!open) continue;
-    const [, indent, marker, info] = open;
-    const body: string[] = [];
-    let j = i + 1;
-    for (; j < lines.length; j++) {
-      const close = lines[j]!.trim();
-      if (close.startsWith(marker!) && close.replace(new RegExp(`^${marker![0] === '`' ? '`' : '~'}+`), '') === '') break;
-      body.push(lines[j]!.startsWith(indent!) ? lines[j]!.slice(indent!.length) : lines[j]!);
-    }
-    // The directive sits on the nearest non-blank line above the fence.
-    let k = i - 1;
-    while (k >= 0 && lines[k]!.trim() === '') k--;
-    const d = k >= 0 ? DIRECTIVE.exec(lines[k]!.trim()) : null;
-    out.push({
-      info: info ?? '',
-      text: body.join('\n'),
-      line: i + 1,
-      directive: d ? { name: d[1]!, attrs: parseAttrs(d[2] ?? ''), line: k + 1 } : undefined,
-    });
-    i = j;
-  }
-  return out;
-}
-
-/** Parses the page; every shell block must say whether it runs, so none goes unchecked by accident. */
 export function parsePage(markdown: string, file = 'docs/walkthrough.md'): Page {
   const page: Page = { steps: [], files: [], skipped: [] };
-  const background = new Set<string>();
-  for (const f of fences(markdown)) {
-    const d = f.directive;
-    if (!d) {
-      if (SHELL.test(f.info)) {
-        throw new PageProblem(file, f.line, `a \`\`\`${f.info} block without a <!-- walkthrough: ... --> line above it. Mark it run, background, or skip reason="..." so the check knows what to do with it.`);
-      }
-      continue;
-    }
-    const timeoutSeconds = Number(d.attrs.timeout ?? 60);
-    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new PageProblem(file, d.line, `timeout=${d.attrs.timeout} is not a positive number of seconds.`);
-    const step = (kind: StepKind): Step => ({ kind, script: f.text, line: f.line, exit: 0, timeoutSeconds, capture: {}, expect: [] });
-    switch (d.name) {
-      case 'run': {
-        const s = step('run');
-        s.exit = Number(d.attrs.exit ?? 0);
-        if (d.attrs.capture) {
-          for (const pair of d.attrs.capture.split(',')) {
-            const [name, placeholder] = pair.split(':');
-            if (!name || !placeholder) throw new PageProblem(file, d.line, `capture=${d.attrs.capture}: write VAR:placeholder, e.g. capture=RUN_ID:run-id.`);
-            s.capture[name] = placeholder;
-          }
-        }
-        page.steps.push(s);
-        break;
-      }
-      case 'background':
-      case 'stop': {
-        const name = d.attrs.name;
-        if (!name) throw new PageProblem(file, d.line, `${d.name} needs name=... (the process it starts or stops).`);
-        if (d.name === 'background') {
-          if (background.has(name)) throw new PageProblem(file, d.line, `"${name}" is already running here: stop it first.`);
-          background.add(name);
-        } else {
-          if (!background.has(name)) throw new PageProblem(file, d.line, `nothing named "${name}" is running at this point of the page.`);
-          background.delete(name);
-        }
-        const s: Step = { ...step(d.name), name };
-        // A stop block shows what the process prints once stopped: it is its own expectation.
-        if (d.name === 'stop') s.expect.push({ text: f.text, line: f.line + 1 });
-        page.steps.push(s);
-        break;
-      }
-      case 'expect': {
-        const last = page.steps[page.steps.length - 1];
-        if (!last) throw new PageProblem(file, d.line, 'an expect block before any step.');
-        if (last.expect.length > 0 && d.attrs.or !== 'true') {
-          throw new PageProblem(file, d.line, 'a second expect block for the same step: mark it <!-- walkthrough: expect or --> if it is an alternative.');
-        }
-        last.expect.push({ text: f.text, line: f.line + 1 });
-        break;
-      }
-      case 'file':
-      case 'excerpt':
-        if (!d.attrs.path) throw new PageProblem(file, d.line, `${d.name} needs path=... (the repository file the block shows).`);
-        page.files.push({ path: d.attrs.path, text: f.text, line: f.line + 1, whole: d.name === 'file' });
-        break;
-      case 'skip':
-        if (!d.attrs.reason) throw new PageProblem(file, d.line, 'skip needs reason="..." (why the check does not run it).');
-        page.skipped.push({ script: f.text, line: f.line, reason: d.attrs.reason });
-        break;
-      default:
-        throw new PageProblem(file, d.line, `unknown directive "${d.name}" (known: run, background, stop, expect, file, excerpt, skip).`);
+  const lines = markdown.split('\n');
+  const running = new Set<string>();
+  const check = (ok: unknown, line: number, problem: string) => {
+    if (!ok) throw new PageProblem(`${file}:${line}: ${problem}`);
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const [, fence, info] = /^(`{3,}|~{3,})\s*(\S*)/.exec(lines[i]!) ?? [];
+    if (!fence) continue;
+    const start = i + 1;
+    const body: string[] = [];
+    while (++i < lines.length && !(lines[i]!.startsWith(fence) && /^(`+|~+)\s*$/.test(lines[i]!))) body.push(lines[i]!);
+    const text = body.join('\n');
+    // The directive is the nearest non-blank line above the fence.
+    let at = start - 1;
+    while (at > 0 && lines[at - 1]!.trim() === '') at--;
+    const [, kind, rest = ''] = DIRECTIVE.exec(lines[at - 1]?.trim() ?? '') ?? [];
+    const shell = /^(sh|bash|shell|console)$/.test(info!);
+    check(kind || !shell, start, 'a shell block needs a <!-- walkthrough: ... --> line: run, background or skip.');
+    if (!kind) continue;
+    const attrs: Record<string, string> = {};
+    for (const m of rest.matchAll(/(\w[\w-]*)(?:=(?:"([^"]*)"|(\S+)))?/g)) attrs[m[1]!] = m[2] ?? m[3] ?? 'true';
+    const { name, path, reason } = attrs;
+    const timeoutSeconds = Number(attrs.timeout ?? 60);
+    check(timeoutSeconds > 0, at, `timeout=${attrs.timeout} is not a positive number of seconds.`);
+    const step = { script: text, line: start, name, exit: Number(attrs.exit ?? 0), timeoutSeconds, capture: {} };
+    if (kind === 'run') {
+      const pairs = (attrs.capture?.split(',') ?? []).map((pair) => pair.split(':'));
+      const complete = pairs.every(([v, p]) => v && p);
+      check(complete, at, `capture=${attrs.capture}: write VAR:placeholder, e.g. RUN_ID:run-id.`);
+      page.steps.push({ ...step, kind, capture: Object.fromEntries(pairs), expect: [] });
+    } else if (kind === 'background' || kind === 'stop') {
+      check(name, at, `${kind} needs name=... (the process it starts or stops).`);
+      check(kind === 'stop' || !running.has(name!), at, `"${name}" is already running here: stop it first.`);
+      check(kind === 'background' || running.delete(name!), at, `nothing named "${name}" is running at this point.`);
+      if (kind === 'background') running.add(name!);
+      page.steps.push({ ...step, kind, expect: kind === 'stop' ? [text] : [] });
+    } else if (kind === 'expect') {
+      const last = page.steps.at(-1);
+      check(last, at, 'an expect block before any step.');
+      check(!last!.expect.length || attrs.or, at, 'a second expect block for one step: mark it `expect or`.');
+      last!.expect.push(text);
+    } else if (kind === 'file' || kind === 'excerpt') {
+      check(path, at, `${kind} needs path=... (the repository file the block shows).`);
+      page.files.push({ path: path!, text, line: start, whole: kind === 'file' });
+    } else {
+      check(kind === 'skip', at, `unknown directive "${kind}" (see "How this page is checked").`);
+      check(reason, at, 'skip needs reason="..." (why the check does not run it).');
+      page.skipped.push({ script: text, line: start, reason });
     }
   }
-  if (background.size > 0) {
-    throw new PageProblem(file, markdown.split('\n').length, `the page never stops ${[...background].join(', ')}: add a stop step.`);
-  }
+  check(running.size === 0, lines.length, `the page never stops ${[...running].join(', ')}: add a stop step.`);
+  const silent = page.steps.find((s) => s.kind === 'background' && s.expect.length === 0);
+  check(!silent, silent?.line ?? 0, 'a background step needs an expect block: the output that shows it is ready.');
   return page;
-}
-
-export function readPage(file: string): Page {
-  return parsePage(fs.readFileSync(file, 'utf8'), file);
 }

@@ -1,226 +1,204 @@
+// Runs the page's commands in order, as a reader would in three terminals, in a scratch copy of the
+// repository, and compares each output with the page.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import { describeMismatch, matchOutput, type MatchResult } from './expect';
-import { readPage, type Step } from './page';
-import { createScratch } from './scratch';
-import { interrupt, killTree, runShell, startShell, type ShellProcess } from './shell';
+import { setTimeout as delay } from 'node:timers/promises';
+import { freePort } from '@background-check/servers';
+import { PAGE_FILE } from './checks';
+import { describeMismatch, matchOutput, outputLines } from './expect';
+import { parsePage, type Step } from './page';
 
-/** The addresses the page shows; the check runs on free ports and maps its own back to these. */
-export const PAGE_ADDRESS = 'localhost:7233';
-export const PAGE_UI_ADDRESS = 'localhost:8233';
+export class WalkthroughMismatch extends Error {}
 
-export interface WalkthroughOptions {
-  /** The repository to copy (its working tree, uncommitted changes included). */
-  source: string;
-  /** Default: docs/walkthrough.md in the source. */
-  pagePath?: string;
-  /** Keep the scratch copy afterwards, for a look at what happened. */
-  keep?: boolean;
-  log?: (line: string) => void;
+/** `code`: the exit code (128 + signal number for a signal), once it has exited and its output is read. */
+type Command = { child: ChildProcess; out: string; err: string; code?: number };
+
+const commands = new Set<Command>();
+const scratches = new Set<string>();
+
+/** A block runs as one bash script that stops at its first failing command, in a process group of its own. */
+function start(script: string, cwd: string, env: NodeJS.ProcessEnv): Command {
+  const args = ['-c', `set -eo pipefail\n${script}`];
+  const child = spawn('bash', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const command: Command = { child, out: '', err: '' };
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (command.out += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (command.err += text));
+  const exited = (code: number) => {
+    command.code ??= code;
+    commands.delete(command);
+  };
+  child.once('error', () => exited(127));
+  child.once('close', (code, signal) => exited(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
+  commands.add(command);
+  return command;
 }
 
-export interface StepReport {
-  line: number;
-  kind: Step['kind'];
-  summary: string;
-  seconds: number;
-}
-
-export interface WalkthroughReport {
-  steps: StepReport[];
-  seconds: number;
-  scratch: string;
-}
-
-/** The page and what the commands did disagree (or a command could not run as the page says). */
-export class WalkthroughMismatch extends Error {
-  override name = 'WalkthroughMismatch';
-}
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** The lowest port the kernel hands out to outgoing connections (Linux default 32768). */
-function ephemeralLow(): number {
+/** Sends the signal; false when the process is gone (signal 0 only asks whether it is alive). */
+function signal(pid: number, name: NodeJS.Signals | 0): boolean {
   try {
-    const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    return Number.isInteger(low) && low > 12_000 ? low : 32_768;
+    return process.kill(pid, name);
   } catch {
-    return 32_768;
+    return false;
   }
 }
 
-/**
- * A free port p whose p + 1000 is free too: `pnpm server` puts the Web UI there. Both below the
- * ephemeral range, so that no outgoing connection takes one of them between this check and the
- * server's start; never 7233/8233, which a reader's own server may use.
- */
-export async function freeServerPort(): Promise<number> {
-  const high = ephemeralLow() - 1001;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 10_000 + Math.floor(Math.random() * (high - 10_000));
-    if ((await canBind(port)) && (await canBind(port + 1000))) return port;
+/** [pid, parent pid, process group] of the process and everything below it. */
+function tree(pid: number): number[][] {
+  const ps = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid='], { encoding: 'utf8' });
+  const table = [...ps.matchAll(/(\d+) +(\d+) +(\d+)/g)].map((row) => row.slice(1).map(Number));
+  const found = table.filter(([p]) => p === pid);
+  for (let i = 0; i < found.length; i++) found.push(...table.filter(([, parent]) => parent === found[i]![0]));
+  return found;
+}
+
+/** Polls the condition until it holds or the bound has passed; says whether it holds. */
+async function until(done: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) await delay(100);
+  return done();
+}
+
+// Ctrl-C as a terminal sends it, to the foreground process group: pnpm gives that to the script it
+// runs, not to itself. Without a terminal, that is each process group below the command's own.
+function interrupt({ child }: Command): void {
+  const groups = new Set(tree(child.pid!).map(([, , group]) => group!));
+  groups.delete(child.pid!);
+  for (const group of groups.size > 0 ? groups : [child.pid!]) signal(-group, 'SIGINT');
+}
+
+/** SIGTERM to the command and everything below it, then SIGKILL to what is left after a grace period. */
+async function kill(command: Command): Promise<void> {
+  if (command.code !== undefined) return; // its pid may be someone else's by now
+  const pids = tree(command.child.pid!).map(([pid]) => pid!);
+  for (const name of ['SIGTERM', 'SIGKILL'] as const) {
+    const alive = () => pids.filter((pid) => signal(pid, 0));
+    for (const pid of alive()) signal(pid, name);
+    await until(() => alive().length === 0, name === 'SIGTERM' ? 5_000 : 2_000);
+  }
+}
+
+/** Stops every command still running and removes the scratch copies: nothing is left behind. */
+export async function cleanUp(): Promise<void> {
+  await Promise.all([...commands].map(kill));
+  for (const dir of scratches) fs.rmSync(dir, { recursive: true, force: true });
+  scratches.clear();
+}
+
+// The working tree's files (tracked and new, not ignored: uncommitted edits are checked too) with the
+// source's install: node_modules/.pnpm and .tools as symlinks, the rest of each node_modules copied as
+// the links it is made of (so workspace links point into the copy), and the bundle `pnpm install` builds.
+export function createScratch(source: string): string {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'background-check-walkthrough-')));
+  scratches.add(root);
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: source });
+  const installed = fs.readdirSync(path.join(source, 'packages')).map((p) => `packages/${p}/node_modules`);
+  const store = path.join(source, 'node_modules', '.pnpm');
+  const options = { recursive: true, verbatimSymlinks: true, filter: (from: string) => from !== store };
+  for (const file of [...files.toString().split('\0'), 'node_modules', ...installed, 'packages/worker/dist']) {
+    const from = path.join(source, file);
+    if (file && fs.existsSync(from)) fs.cpSync(from, path.join(root, file), options);
+  }
+  for (const link of ['node_modules/.pnpm', '.tools'].filter((l) => fs.existsSync(path.join(source, l)))) {
+    fs.symlinkSync(fs.realpathSync(path.join(source, link)), path.join(root, link));
+  }
+  return root;
+}
+
+/** A free port whose port + 1000 is free too: `pnpm server` puts the Web UI there. */
+async function serverPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freePort();
+    const ui = net.createServer();
+    const free = await new Promise((resolve) => {
+      ui.once('error', () => resolve(false)).listen(port + 1000, '127.0.0.1', () => ui.close(() => resolve(true)));
+    });
+    if (free) return port;
   }
   throw new Error('Found no free port p with p + 1000 free as well (for the dev server and its Web UI).');
 }
 
-/** The pnpm that runs us (or the one on PATH, or the project's own copy), as a folder to put on PATH. */
-function pnpmDir(source: string): string {
-  const candidates: string[] = [];
-  const execpath = process.env.npm_execpath;
-  if (execpath && /^pnpm(\.exe)?$/.test(path.basename(execpath))) candidates.push(execpath);
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'pnpm'));
-  candidates.push(path.join(source, '.tools', 'pnpm', 'node_modules', '.bin', 'pnpm'));
-  const found = candidates.find((c) => {
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!found) throw new Error('pnpm is not on PATH (nor in .tools/pnpm): the walkthrough runs `pnpm ...` commands. Run it through `pnpm walkthrough`, or install pnpm first.');
-  return path.dirname(found);
-}
-
-/** The reader's environment: no settings of ours leak in, except where the server is. */
-function commandEnv(source: string, scratch: string, address: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(npm_|pnpm_|TEMPORAL_|BACKGROUNDCHECK_)/i.test(key) || ['INIT_CWD', 'JEST_WORKER_ID', 'NODE_OPTIONS', 'NODE_ENV'].includes(key)) continue;
-    env[key] = value;
-  }
-  env.PATH = [pnpmDir(source), env.PATH].filter(Boolean).join(path.delimiter);
-  env.TEMPORAL_ADDRESS = address;
-  // The copy shares the installed packages: pnpm must never try to install into them.
+/** A reader's environment (none of our npm_, pnpm_ or TEMPORAL_ settings), with the server on its own port. */
+function commandEnv(scratch: string, port: number): NodeJS.ProcessEnv {
+  const ours = /^(npm_|pnpm_|TEMPORAL_|BACKGROUNDCHECK_|JEST_|INIT_CWD$|NODE_OPTIONS$|NODE_ENV$)/i;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !ours.test(key)));
+  // The pnpm that runs us comes first on PATH, for the page's `pnpm ...` commands.
+  const pnpm = process.env.npm_execpath ?? '';
+  if (/^pnpm(\.exe)?$/.test(path.basename(pnpm))) env.PATH = `${path.dirname(pnpm)}${path.delimiter}${env.PATH}`;
+  // The copy has the source's install: pnpm must not check it against the copy's folders and install again.
   env.pnpm_config_verify_deps_before_run = 'false';
   // `git apply` in the copy must not find an enclosing repository.
-  env.GIT_CEILING_DIRECTORIES = path.dirname(scratch);
-  return env;
+  return { ...env, TEMPORAL_ADDRESS: `localhost:${port}`, GIT_CEILING_DIRECTORIES: path.dirname(scratch) };
 }
 
-function firstLine(script: string): string {
-  const line = script.split('\n').find((l) => l.trim() && !l.trim().startsWith('#')) ?? script;
-  return line.length > 90 ? `${line.slice(0, 87)}...` : line;
-}
+const summary = (step: Step) => (step.kind === 'stop' ? `Ctrl-C ${step.name}` : step.script.split('\n')[0]);
 
-/** Complete lines only: a background process may be in the middle of printing one. */
-function completeLines(text: string): string {
-  return text.slice(0, text.lastIndexOf('\n') + 1);
-}
+type Options = { source: string; keep?: boolean; log?: (line: string) => void };
 
-export async function runWalkthrough(options: WalkthroughOptions): Promise<WalkthroughReport> {
-  const log = options.log ?? ((line: string) => console.log(line));
-  const pagePath = options.pagePath ?? path.join(options.source, 'docs', 'walkthrough.md');
-  const pageName = path.relative(options.source, pagePath) || pagePath;
-  const page = readPage(pagePath);
+export async function runWalkthrough({ source, keep = false, log = console.log }: Options) {
+  const page = parsePage(fs.readFileSync(path.join(source, PAGE_FILE), 'utf8'), PAGE_FILE);
   const started = Date.now();
+  const scratch = createScratch(source);
+  log(`Scratch copy: ${scratch}`);
+  const port = await serverPort();
+  const env = commandEnv(scratch, port);
+  // The page shows the chapter's addresses.
+  const local = (p: number) => new RegExp(`(localhost|127\\.0\\.0\\.1):${p}\\b`, 'g');
+  const toPage = (t: string) => t.replace(local(port + 1000), 'localhost:8233').replace(local(port), 'localhost:7233');
+  const background = new Map<string, Command>();
 
-  const scratch = createScratch(options.source);
-  log(`Scratch copy of ${options.source}: ${scratch.root}`);
-  const port = await freeServerPort();
-  const address = `localhost:${port}`;
-  const env = commandEnv(options.source, scratch.root, address);
-  const toPage = (text: string) =>
-    text
-      .replace(new RegExp(`(localhost|127\\.0\\.0\\.1):${port + 1000}\\b`, 'g'), PAGE_UI_ADDRESS)
-      .replace(new RegExp(`(localhost|127\\.0\\.0\\.1):${port}\\b`, 'g'), PAGE_ADDRESS);
-  const background = new Map<string, ShellProcess>();
-  const reports: StepReport[] = [];
-  // Every step's output, kept with the scratch copy (--keep) for a look afterwards.
-  const transcript: string[] = [];
-  const record = (step: Step, stdout: string, stderr = '') =>
-    transcript.push(`=== ${pageName}:${step.line} ${step.kind}${step.name ? ` ${step.name}` : ''}\n${step.script}\n--- stdout\n${toPage(stdout)}\n--- stderr\n${stderr}\n`);
-
-  const fail = (step: Step, problem: string, output?: { stdout: string; stderr: string }): never => {
-    const tail = (t: string) => t.trimEnd().split('\n').slice(-40).join('\n');
-    const extra = output?.stderr.trim() ? `\n  Its standard error (last lines):\n${tail(output.stderr).replace(/^/gm, '    | ')}` : '';
-    throw new WalkthroughMismatch(`${pageName}:${step.line}: ${firstLine(step.script)}\n  ${problem}${extra}`);
+  const fail = (step: Step, problem: string, { err }: Command): never => {
+    const lines = err.trimEnd().split('\n').slice(-40);
+    const tail = err.trim() ? `\n  Its standard error (last lines):\n${lines.map((l) => `    | ${l}`).join('\n')}` : '';
+    const where = `The walkthrough does not do what the page says, at ${PAGE_FILE}:${step.line}: ${summary(step)}`;
+    throw new WalkthroughMismatch(`${where}\n  ${problem}${tail}`);
   };
-  /** The first alternative that matches, or the failure of the first one. */
-  const compare = (step: Step, stdout: string, prefix: boolean): MatchResult & { text: string } => {
-    const alternatives = step.expect.length > 0 ? step.expect.map((e) => e.text) : [''];
-    const results = alternatives.map((text) => ({ ...matchOutput(text, toPage(stdout), { prefix }), text }));
-    const ok = results.find((r) => r.ok);
-    if (ok) return ok;
-    // Final only when no alternative can match any more.
-    return { ...results[0]!, final: results.every((r) => r.final) };
-  };
+  /** The first of the page's blocks that matches, if any (a step with none must print nothing). */
+  const compare = (step: Step, out: string, prefix = false) =>
+    (step.expect.length > 0 ? step.expect : ['']).map((e) => matchOutput(e, toPage(out), prefix)).find((m) => m.ok);
+  const mismatch = (step: Step, out: string) => describeMismatch(step.expect[0] ?? '', toPage(out));
 
   try {
-    // As after `pnpm install`: the workflow bundle matches the code (copied, or built here).
-    const prepared = await runShell('node_modules/.bin/ts-node packages/worker/src/build-bundle.ts', { cwd: scratch.root, env, timeoutMs: 120_000 });
-    if (prepared.code !== 0) throw new WalkthroughMismatch(`Could not prepare the scratch copy's workflow bundle (exit ${prepared.code}):\n${prepared.stdout}${prepared.stderr}`);
-
     for (const [index, step] of page.steps.entries()) {
       const stepStarted = Date.now();
-      const timeoutMs = step.timeoutSeconds * 1000;
-      log(`[${index + 1}/${page.steps.length}] ${pageName}:${step.line} ${step.kind}${step.name ? ` ${step.name}` : ''}: ${firstLine(step.script)}`);
-      if (step.kind === 'run') {
-        const result = await runShell(step.script, { cwd: scratch.root, env, timeoutMs });
-        record(step, result.stdout, result.stderr);
-        if (result.code === 'timeout') fail(step, `did not finish within ${step.timeoutSeconds} s (the page's bound for this step).`, result);
-        const match = compare(step, result.stdout, false);
-        if (!match.ok) {
-          const said = step.expect.length > 0 ? describeMismatch(match.text, toPage(result.stdout), match) : `The page shows no output for it, but it printed:\n${toPage(result.stdout).replace(/^/gm, '    | ')}`;
-          fail(step, said, result);
-        }
-        if (result.code !== step.exit) fail(step, `exited with ${result.code}; the page says ${step.exit}.`, result);
-        for (const [name, placeholder] of Object.entries(step.capture)) {
-          const value = match.values[placeholder]?.[0];
-          if (!value) fail(step, `capture ${name}: the output has no <${placeholder}>.`, result);
-          env[name] = value;
-        }
-      } else if (step.kind === 'background') {
-        if (step.expect.length === 0) fail(step, 'a background step needs an expect block: the output that shows it is ready.');
-        const proc = startShell(step.script, { cwd: scratch.root, env });
-        background.set(step.name!, proc);
-        try {
-          void proc.exited.then(() => record(step, proc.stdout(), proc.stderr()));
-          await proc.waitFor(
-            (out) => {
-              const match = compare(step, completeLines(out), true);
-              return match.ok ? 'ok' : match.final ? 'fail' : 'wait';
-            },
-            timeoutMs,
-            'the output the page shows',
-          );
-        } catch (err) {
-          const match = compare(step, completeLines(proc.stdout()), true);
-          fail(step, `${(err as Error).message}.\n  ${describeMismatch(match.text, toPage(proc.stdout()), match)}`, { stdout: proc.stdout(), stderr: proc.stderr() });
-        }
+      const [ms, seconds] = [step.timeoutSeconds * 1000, step.timeoutSeconds];
+      log(`[${index + 1}/${page.steps.length}] ${PAGE_FILE}:${step.line} ${step.kind}: ${summary(step)}`);
+      const command = step.kind === 'stop' ? background.get(step.name!)! : start(step.script, scratch, env);
+      if (step.kind === 'background') {
+        background.set(step.name!, command);
+        // Complete lines only: the process may be in the middle of one.
+        const printed = () => outputLines(command.out.slice(0, command.out.lastIndexOf('\n') + 1));
+        const ready = () => compare(step, printed().join('\n'), true) !== undefined;
+        // A block without `...` that the output does not match once it has as many lines never will.
+        const astray = () =>
+          step.expect.every((e) => !outputLines(e).includes('...') && outputLines(e).length <= printed().length);
+        await until(() => ready() || astray() || command.code !== undefined, ms);
+        const state = command.code === undefined ? 'still running' : `exited with ${command.code}`;
+        if (!ready()) fail(step, `${state}, not what the page shows. ${mismatch(step, command.out)}`, command);
       } else {
-        const proc = background.get(step.name!)!;
-        const mark = proc.stdout().length;
-        interrupt(proc);
-        let timer: NodeJS.Timeout | undefined;
-        const code = await Promise.race([proc.exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)))]);
-        clearTimeout(timer);
-        background.delete(step.name!);
-        if (code === 'timeout') {
-          await killTree(proc);
-          fail(step, `${step.name} did not stop within ${step.timeoutSeconds} s of Ctrl-C.`, { stdout: proc.stdout(), stderr: proc.stderr() });
+        const mark = step.kind === 'stop' ? command.out.length : 0;
+        if (step.kind === 'stop') interrupt(command);
+        if (!(await until(() => command.code !== undefined, ms))) {
+          await kill(command);
+          fail(step, `did not ${step.kind === 'stop' ? 'stop after Ctrl-C' : 'end'} within ${seconds} s.`, command);
         }
-        const after = proc.stdout().slice(mark);
-        const match = compare(step, after, false);
-        if (!match.ok) fail(step, describeMismatch(match.text, toPage(after), match), { stdout: after, stderr: proc.stderr() });
-        if (code !== 0) fail(step, `${step.name} exited with ${code} after Ctrl-C; the page implies a clean stop (0).`, { stdout: after, stderr: proc.stderr() });
+        const out = command.out.slice(mark);
+        const match = compare(step, out) ?? fail(step, mismatch(step, out), command);
+        if (command.code !== step.exit) fail(step, `exited with ${command.code}; the page says ${step.exit}.`, command);
+        for (const [name, placeholder] of Object.entries(step.capture)) {
+          env[name] = match.values[placeholder]?.[0] ?? fail(step, `no <${placeholder}> for ${name}.`, command);
+        }
       }
-      const seconds = (Date.now() - stepStarted) / 1000;
-      reports.push({ line: step.line, kind: step.kind, summary: firstLine(step.script), seconds });
-      log(`      ok (${seconds.toFixed(1)} s)`);
+      log(`      ok (${((Date.now() - stepStarted) / 1000).toFixed(1)} s)`);
     }
   } finally {
-    for (const proc of background.values()) await killTree(proc);
-    if (options.keep) fs.writeFileSync(path.join(scratch.root, 'walkthrough-transcript.txt'), transcript.join('\n'));
-    else scratch.remove();
+    await Promise.all([...background.values()].map(kill));
+    if (!keep) {
+      fs.rmSync(scratch, { recursive: true, force: true });
+      scratches.delete(scratch);
+    }
   }
-  return { steps: reports, seconds: (Date.now() - started) / 1000, scratch: scratch.root };
+  return { steps: page.steps.length, seconds: (Date.now() - started) / 1000, scratch };
 }
-
