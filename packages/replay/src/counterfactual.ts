@@ -5,8 +5,10 @@ import { historyFromJSON, historyToJSON, type History } from '@temporalio/common
 
 type JsonEvent = Record<string, unknown> & { eventId: string; eventType: string };
 
-const attributes = (e: JsonEvent) => (e[Object.keys(e).find((k) => k.endsWith('EventAttributes'))!] ?? {}) as Record<string, unknown>;
-const isType = (e: JsonEvent | undefined, type: string) => e?.eventType.replace(/^EVENT_TYPE_|_/g, '').toLowerCase() === type.toLowerCase();
+const attributes = (e: JsonEvent) =>
+  (e[Object.keys(e).find((k) => k.endsWith('EventAttributes'))!] ?? {}) as Record<string, unknown>;
+const isType = (e: JsonEvent | undefined, type: string) =>
+  e?.eventType.replace(/^EVENT_TYPE_|_/g, '').toLowerCase() === type.toLowerCase();
 
 /** Renumbers events 1..n and rewrites every "…EventId" reference; a removed id maps through `replaced`. */
 function renumber(events: JsonEvent[], replaced = new Map<string, string>()): History {
@@ -33,9 +35,14 @@ export function withoutTimer(history: History, eventId: number): History | undef
   const events = eventsOf(history);
   const start = events.findIndex((e) => Number(e.eventId) === eventId && isType(e, 'TimerStarted'));
   const fired = events.findIndex((e) => isType(e, 'TimerFired') && attributes(e).startedEventId === String(eventId));
-  const startedBy = start >= 0 ? (attributes(events[start]!).workflowTaskCompletedEventId as string | undefined) : undefined;
+  const startedBy =
+    start >= 0 ? (attributes(events[start]!).workflowTaskCompletedEventId as string | undefined) : undefined;
   const task = events.slice(fired + 1, fired + 4);
-  if (fired < 0 || !startedBy || !['WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'].every((t, i) => isType(task[i], t))) {
+  if (
+    fired < 0 ||
+    !startedBy ||
+    !['WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'].every((t, i) => isType(task[i], t))
+  ) {
     return undefined;
   }
   const dropped = new Set([start, fired, fired + 1, fired + 2, fired + 3]);

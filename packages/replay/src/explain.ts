@@ -41,7 +41,8 @@ export interface Divergence {
 }
 
 const num = (v: unknown) => Number(v ?? 0);
-const seconds = (d: { seconds?: unknown; nanos?: number | null } | null | undefined) => num(d?.seconds) + num(d?.nanos) / 1e9;
+const seconds = (d: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  num(d?.seconds) + num(d?.nanos) / 1e9;
 
 /** JSON details of a Core marker (patches: {id, deprecated}; local activities: {activity_type, ...}). */
 function markerData(event: HistoryEvent): Record<string, unknown> {
@@ -67,7 +68,11 @@ export function historySteps(history: History): HistoryStep[] {
     } else if (e.timerStartedEventAttributes) {
       steps.push({ ...at, kind: 'timer', seconds: seconds(e.timerStartedEventAttributes.startToFireTimeout) });
     } else if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
-      steps.push({ ...at, kind: 'child-workflow', name: e.startChildWorkflowExecutionInitiatedEventAttributes.workflowType?.name ?? '?' });
+      steps.push({
+        ...at,
+        kind: 'child-workflow',
+        name: e.startChildWorkflowExecutionInitiatedEventAttributes.workflowType?.name ?? '?',
+      });
     } else if (marker === 'core_local_activity') {
       steps.push({ ...at, kind: 'local-activity', name: String(markerData(e).activity_type ?? '?') });
     } else if (marker === 'core_patch') {
@@ -132,18 +137,22 @@ const SUMMARIES: Record<Change, string> = {
 const FIX =
   "Keep executions that started on the old code on the old path: `if (patched('my-change')) { new } else { old }`, " +
   'or ship the change as a new Worker Deployment version with PINNED workflows (see docs/walkthrough.md).';
-const PATCH_FIX = 'Keep `deprecatePatch(id)` in the code until no execution that recorded the patch is open, then remove it.';
+const PATCH_FIX =
+  'Keep `deprecatePatch(id)` in the code until no execution that recorded the patch is open, then remove it.';
 
 function added(step: CodeStep): Change {
   return step.kind === 'complete' || step.kind === 'fail' ? 'other' : `${step.kind}-added`;
 }
 function removed(step: HistoryStep): Change {
-  return ['activity', 'timer', 'child-workflow', 'local-activity'].includes(step.kind) ? (`${step.kind}-removed` as Change) : 'other';
+  return ['activity', 'timer', 'child-workflow', 'local-activity'].includes(step.kind)
+    ? (`${step.kind}-removed` as Change)
+    : 'other';
 }
 
 /** Core's sentence out of the SDK's wrapping, on one line: "[TMPRL1100] Nondeterminism error: ...". */
 export function coreMessage(message: string): string {
-  const inner = /Failure \{ message: "((?:[^"\\]|\\.)*)"/.exec(message)?.[1] ?? /Details: (.*)$/s.exec(message)?.[1] ?? message;
+  const inner =
+    /Failure \{ message: "((?:[^"\\]|\\.)*)"/.exec(message)?.[1] ?? /Details: (.*)$/s.exec(message)?.[1] ?? message;
   return inner.replace(/\\"/g, '"').replace(/\s+/g, ' ').trim();
 }
 
@@ -159,13 +168,16 @@ export function explain(history: History, code: CodeStep[], sdkMessage: string):
   let i = 0;
   while (i < code.length && same(code[i], steps[i])) i++;
   const [h, c] = [steps[i], code[i]];
-  const at = h ?? all.find((s) => s.eventId === Number(/HistoryEvent\(id: (\d+)/.exec(sdkMessage)?.[1]));
   const patch = /patch marker encountered for change (\S+?),? but/.exec(coreMessage(sdkMessage))?.[1];
+  // A removed patched() call diverges at its marker, wherever the code's other steps got to.
+  const marker = patch === undefined ? undefined : all.find((s) => s.kind === 'patch' && s.name === patch);
+  const at = marker ?? h ?? all.find((s) => s.eventId === Number(/HistoryEvent\(id: (\d+)/.exec(sdkMessage)?.[1]));
   let change: Change;
   if (patch) change = 'patch-removed';
   else if (!c) change = h ? removed(h) : 'other';
+  else if (h && same(c, steps[i + 1]) && same(code[i + 1], h)) change = 'reordered';
   else if (!h || same(code[i + 1], h)) change = added(c);
-  else if (same(c, steps[i + 1])) change = same(code[i + 1], h) ? 'reordered' : removed(h);
+  else if (same(c, steps[i + 1])) change = removed(h);
   else if (c.kind === 'activity' && h.kind === 'activity') change = 'activity-type-switched';
   else if (c.kind === 'complete' || c.kind === 'fail') change = removed(h);
   else change = added(c);

@@ -9,7 +9,10 @@ import { prebuiltBundle } from '@background-check/worker';
 
 const dir = path.join(repoRoot(), 'histories');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
-const histories = files.map((f) => ({ workflowId: f, history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))) }));
+const histories = files.map((f) => ({
+  workflowId: f,
+  history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))),
+}));
 
 test('the corpus holds executions of both branches: with and without the 60 s timer', () => {
   const slept = histories.map(({ history }) => history.events!.some((e) => e.timerStartedEventAttributes));

@@ -61,31 +61,49 @@ export function parseHistory(text: string): Loaded {
   if (json && typeof json === 'object' && !('events' in json) && Array.isArray(wrapped?.events)) json = wrapped;
   const events = (json as { events?: JsonEvent[] } | null)?.events;
   if (!Array.isArray(events)) {
-    return { problem: 'no "events" array at the top level. An Event History file is {"events": [...]}, as `temporal workflow show --output json` writes it.' };
+    return {
+      problem:
+        'no "events" array at the top level. An Event History file is {"events": [...]}, as `temporal workflow show --output json` writes it.',
+    };
   }
-  if (events.length === 0) return { problem: 'the "events" array is empty. Fetch the history of an execution that has run.' };
+  if (events.length === 0)
+    return { problem: 'the "events" array is empty. Fetch the history of an execution that has run.' };
   const notObject = events.findIndex((e) => e === null || typeof e !== 'object' || Array.isArray(e));
   if (notObject >= 0) return { problem: `event #${notObject + 1} is not an event object.` };
   const snake = findSnakeKey(events[0]);
   if (snake) {
-    return { problem: `keys are in snake_case (e.g. "${snake}"); replay needs the camelCase proto JSON that \`temporal workflow show --output json\` writes.` };
+    return {
+      problem: `keys are in snake_case (e.g. "${snake}"); replay needs the camelCase proto JSON that \`temporal workflow show --output json\` writes.`,
+    };
   }
   const bare = events.findIndex((e) => !Object.keys(e).some((k) => k.endsWith('EventAttributes')));
-  if (bare >= 0) return { problem: `event #${bare + 1} has no "…EventAttributes" object: the file is not a complete proto-JSON history. ${SAVE}` };
+  if (bare >= 0)
+    return {
+      problem: `event #${bare + 1} has no "…EventAttributes" object: the file is not a complete proto-JSON history. ${SAVE}`,
+    };
   const ids = events.map((e) => Number(e.eventId));
   if (events.length > 1 && ids[0] === events.length && ids[events.length - 1] === 1) {
-    return { problem: `events are in reverse order (ids ${ids[0]} down to 1), as some older Web UI exports are. Reverse the "events" array, or ${SAVE.toLowerCase()}` };
+    return {
+      problem: `events are in reverse order (ids ${ids[0]} down to 1), as some older Web UI exports are. Reverse the "events" array, or ${SAVE.toLowerCase()}`,
+    };
   }
   const first = eventTypeName(events[0]!.eventType as string);
   if (first !== 'WorkflowExecutionStarted') {
-    return { problem: `the first event is ${first}, not WorkflowExecutionStarted: the file must hold the whole history, from the start.` };
+    return {
+      problem: `the first event is ${first}, not WorkflowExecutionStarted: the file must hold the whole history, from the start.`,
+    };
   }
   const wrong = ids.findIndex((id, index) => id !== index + 1);
   if (wrong >= 0) {
-    return { problem: `event ids must run 1, 2, 3, … in order; event #${wrong + 1} has id ${String(events[wrong]!.eventId)}. Events are missing, repeated or out of order: ${SAVE.toLowerCase()}` };
+    return {
+      problem: `event ids must run 1, 2, 3, … in order; event #${wrong + 1} has id ${String(events[wrong]!.eventId)}. Events are missing, repeated or out of order: ${SAVE.toLowerCase()}`,
+    };
   }
   const decoded = findDecodedPayload(events);
-  if (decoded) return { problem: `payloads are decoded (${decoded}). Export the history with encoded payloads (the CLI's --output json, or the Web UI's download without decoding).` };
+  if (decoded)
+    return {
+      problem: `payloads are decoded (${decoded}). Export the history with encoded payloads (the CLI's --output json, or the Web UI's download without decoding).`,
+    };
   let history: History;
   try {
     history = historyFromJSON(json);
@@ -93,7 +111,9 @@ export function parseHistory(text: string): Loaded {
     return { problem: `the SDK cannot read it as a history: ${(err as Error).message}` };
   }
   const workflowType = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
-  return workflowType ? { history, workflowType } : { problem: 'the WorkflowExecutionStarted event names no workflow type.' };
+  return workflowType
+    ? { history, workflowType }
+    : { problem: 'the WorkflowExecutionStarted event names no workflow type.' };
 }
 
 /** The one history loader: a saved Event History file, checked. */

@@ -64,15 +64,26 @@ async function replayAll(items: History[], options: ReplayOptions): Promise<Outc
   const outcomes: Outcome[] = items.map(() => ({ steps: [] }));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const sinks: InjectedSinks<RecorderSinks> = {
-    replayRecorder: { step: { fn: (info, step) => void outcomes[Number(info.workflowId)]?.steps.push(step), callDuringReplay: true } },
+    replayRecorder: {
+      step: { fn: (info, step) => void outcomes[Number(info.workflowId)]?.steps.push(step), callDuringReplay: true },
+    },
   };
   let current = 0;
   while (current < items.length) {
     const first = current;
     async function* feed() {
-      for (current = first; current < items.length; current++) yield { workflowId: String(current), history: items[current]! };
+      for (current = first; current < items.length; current++)
+        yield { workflowId: String(current), history: items[current]! };
     }
-    const replays = Worker.runReplayHistories({ workflowBundle: options.workflowBundle, dataConverter: options.dataConverter, replayName: 'replay-test', sinks }, feed());
+    const replays = Worker.runReplayHistories(
+      {
+        workflowBundle: options.workflowBundle,
+        dataConverter: options.dataConverter,
+        replayName: 'replay-test',
+        sinks,
+      },
+      feed(),
+    );
     for (;;) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
@@ -93,7 +104,9 @@ const isNondeterminism = (e: Error) => e.name === 'DeterminismViolationError' ||
 
 /** A replay error other than non-determinism, in a sentence, with what to do for encrypted payloads. */
 function describeError(error: Error): string {
-  const inner = /Failure \{ message: "((?:[^"\\]|\\.)*)"/.exec(error.message)?.[1]?.replace(/\\"/g, '"') ?? coreMessage(error.message);
+  const inner =
+    /Failure \{ message: "((?:[^"\\]|\\.)*)"/.exec(error.message)?.[1]?.replace(/\\"/g, '"') ??
+    coreMessage(error.message);
   const encrypted = /binary\/encrypted/.test(inner)
     ? " The history's payloads are encrypted: set BACKGROUNDCHECK_CODEC_KEY to the key they were written with (see packages/codec)."
     : '';
@@ -121,18 +134,28 @@ async function confirm(failed: { history: History; d: Divergence; code: CodeStep
   const guesses = failed.flatMap((f) => {
     if (f.d.change === 'timer-removed' && f.d.eventId) return [{ f, edited: withoutTimer(f.history, f.d.eventId) }];
     const typed = /scheduled activity (\S+)$/.exec(f.d.code)?.[1];
-    if (f.d.change === 'activity-type-switched' && f.d.eventId && typed) return [{ f, edited: withActivityType(f.history, f.d.eventId, typed) }];
+    if (f.d.change === 'activity-type-switched' && f.d.eventId && typed)
+      return [{ f, edited: withActivityType(f.history, f.d.eventId, typed) }];
     return [];
   });
   const usable = guesses.filter((g): g is typeof g & { edited: History } => g.edited !== undefined);
-  const outcomes = await replayAll(usable.map((g) => g.edited), options);
+  const outcomes = await replayAll(
+    usable.map((g) => g.edited),
+    options,
+  );
   usable.forEach(({ f, edited }, i) => {
     const { error, steps } = outcomes[i]!;
     const next = error && isNondeterminism(error) ? explain(edited, steps, error.message) : undefined;
     if (f.d.change === 'timer-removed' && next?.change === 'timer-added') {
-      Object.assign(f.d, { change: 'reordered', summary: `steps were reordered: the code ${next.code} later, after ${f.d.code.replace(/^scheduled /, '')}` });
+      Object.assign(f.d, {
+        change: 'reordered',
+        summary: `steps were reordered: the code ${next.code} later, after ${f.d.code.replace(/^scheduled /, '')}`,
+      });
     } else if (f.d.change === 'activity-type-switched' && next?.change && /^activity-/.test(next.change)) {
-      Object.assign(f.d, { change: 'activity-added', summary: `an activity call was added (${f.d.code.replace(/^scheduled /, '')}, before the history's)` });
+      Object.assign(f.d, {
+        change: 'activity-added',
+        summary: `an activity call was added (${f.d.code.replace(/^scheduled /, '')}, before the history's)`,
+      });
     }
   });
 }
@@ -153,20 +176,32 @@ export async function replayHistories(inputs: HistoryInput[], options: ReplayOpt
     return { ...base, status: 'fail', message };
   });
   const toReplay = results.filter((r) => r.status === 'pass');
-  const outcomes = await replayAll(toReplay.map((r) => r.history!), options);
+  const outcomes = await replayAll(
+    toReplay.map((r) => r.history!),
+    options,
+  );
   const failed: { history: History; d: Divergence; code: CodeStep[] }[] = [];
   toReplay.forEach((r, i) => {
     const { error, timedOut, steps } = outcomes[i]!;
-    if (timedOut) Object.assign(r, { status: 'fail', message: `the replay did not finish within ${(options.timeoutMs ?? 10_000) / 1000} s.` });
+    if (timedOut)
+      Object.assign(r, {
+        status: 'fail',
+        message: `the replay did not finish within ${(options.timeoutMs ?? 10_000) / 1000} s.`,
+      });
     else if (error && isNondeterminism(error)) {
       r.divergence = explain(r.history!, steps, error.message);
       Object.assign(r, { status: 'fail', sdkMessage: coreMessage(error.message) });
       failed.push({ history: r.history!, d: r.divergence, code: steps });
-    } else if (error) Object.assign(r, { status: 'fail', message: describeError(error), sdkMessage: coreMessage(error.message) });
+    } else if (error)
+      Object.assign(r, { status: 'fail', message: describeError(error), sdkMessage: coreMessage(error.message) });
     else {
       const failure = lastTaskFailure(r.history!);
       // The SDK replays such a history as a success: its last task's failure is not re-checked.
-      if (failure) Object.assign(r, { status: 'inconclusive', message: `the last workflow task failed (${failure}); replay cannot judge it.` });
+      if (failure)
+        Object.assign(r, {
+          status: 'inconclusive',
+          message: `the last workflow task failed (${failure}); replay cannot judge it.`,
+        });
     }
   });
   await confirm(failed, options);

@@ -12,7 +12,8 @@ const VERDICT_WORDS: Record<Verdict, string> = {
   safe: 'safe',
   'safe-while-pinned':
     'safe-while-pinned (only executions pinned to other builds would fail: do not move them with a versioning override)',
-  unsafe: "unsafe (an execution that will run this code would fail: ship the change behind patched() or as a new pinned build)",
+  unsafe:
+    'unsafe (an execution that will run this code would fail: ship the change behind patched() or as a new pinned build)',
 };
 
 const cut = (text: string, verbose?: boolean) => (verbose || text.length <= 240 ? text : `${text.slice(0, 237)}...`);
@@ -20,8 +21,11 @@ const cut = (text: string, verbose?: boolean) => (verbose || text.length <= 240 
 /** The lines under a result that is not a plain pass. */
 export function explanationLines(r: ReplayResult, verbose?: boolean): string[] {
   const d = r.divergence;
+  // Why an execution is exempt comes first; its divergence then says what would break if it were moved.
+  const exempt = r.status === 'exempt' && r.message ? ['exempt:', `  ${r.message}`] : [];
   if (d) {
     return [
+      ...exempt,
       'non-determinism:',
       `  Diverged at event ${d.eventId ?? '?'} (${d.eventType ?? '?'}):`,
       `    history: ${d.history}`,
@@ -31,7 +35,9 @@ export function explanationLines(r: ReplayResult, verbose?: boolean): string[] {
       ...(r.sdkMessage ? [`  SDK: ${cut(r.sdkMessage, verbose)}`] : []),
     ];
   }
-  const heading = { invalid: 'not a replayable history:', exempt: 'exempt:', inconclusive: 'inconclusive:' }[r.status as string];
+  const heading = { invalid: 'not a replayable history:', exempt: 'exempt:', inconclusive: 'inconclusive:' }[
+    r.status as string
+  ];
   const lines = [heading ?? 'replay failed:', ...(r.message ?? '').split('\n').map((l) => `  ${l}`)];
   if (r.status === 'fail' && r.sdkMessage && verbose) lines.push(`  SDK: ${r.sdkMessage}`);
   return lines;
@@ -51,7 +57,8 @@ export function formatText(results: ReplayResult[], { verbose, elapsedMs }: Repo
   }
   lines.push('');
   for (const [type, verdict] of Object.entries(verdicts(results))) lines.push(`${type}: ${VERDICT_WORDS[verdict]}`);
-  if (elapsedMs !== undefined) lines.push(`Replayed ${results.length} histories in ${(elapsedMs / 1000).toFixed(1)} s.`);
+  if (elapsedMs !== undefined)
+    lines.push(`Replayed ${results.length} ${results.length === 1 ? 'history' : 'histories'} in ${(elapsedMs / 1000).toFixed(1)} s.`);
   const c = counts(results);
   const extra = [c.exempt && `${c.exempt} exempt`, c.inconclusive && `${c.inconclusive} inconclusive`].filter(Boolean);
   lines.push(`replay: ${c.passed} passed, ${c.failed} failed${extra.map((e) => `, ${e}`).join('')}`);
@@ -64,7 +71,8 @@ export function formatJson(results: ReplayResult[]): string {
   return JSON.stringify({ histories, verdicts: verdicts(results), summary: counts(results) }, null, 2);
 }
 
-const xml = (s: string) => s.replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);
+const xml = (s: string) =>
+  s.replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);
 
 /** JUnit XML: one test case per history; a failure's message is its explanation. */
 export function formatJunit(results: ReplayResult[], { elapsedMs }: ReportOptions = {}): string {
@@ -72,7 +80,10 @@ export function formatJunit(results: ReplayResult[], { elapsedMs }: ReportOption
   const cases = results.map((r) => {
     const head = `    <testcase classname="replay.${xml(r.workflowType ?? 'unknown')}" name="${xml(r.source)}">`;
     const body = explanationLines(r).join('\n');
-    const summary = r.divergence ? `${r.divergence.summary} (event ${r.divergence.eventId})` : (r.message ?? r.status);
+    const summary =
+      r.divergence && r.status !== 'exempt'
+        ? `${r.divergence.summary} (event ${r.divergence.eventId})`
+        : (r.message ?? r.status);
     const inner = {
       pass: '',
       fail: `\n      <failure message="${xml(summary)}" type="${r.divergence?.change ?? 'replay-failed'}">${xml(body)}</failure>\n    `,

@@ -27,8 +27,13 @@ async function download(client: Client, query: string, limit: number, concurrenc
       if (out.length >= limit) break;
     }
   } catch (err) {
-    if ((err as { code?: number }).code === 3 /* INVALID_ARGUMENT */) {
-      throw new UserError(`The server refused the query ${JSON.stringify(query)}: ${(err as Error).message}. Check its syntax (https://docs.temporal.io/list-filter).`, 2);
+    // The client wraps the gRPC error in a ServiceError: its status and the server's reason are on the cause.
+    const grpc = ((err as { cause?: unknown }).cause ?? err) as { code?: number; details?: string };
+    if (grpc.code === 3 /* INVALID_ARGUMENT */) {
+      throw new UserError(
+        `The server refused the query ${JSON.stringify(query)}: ${grpc.details ?? (err as Error).message}. Check its syntax (https://docs.temporal.io/list-filter).`,
+        2,
+      );
     }
     throw err;
   }
@@ -48,8 +53,12 @@ export async function serverHistories(client: Client, q: ServerQuery): Promise<H
   };
   const found = await withTimeout(run(), 300_000, 'Downloading histories from the server');
   if (found.length === 0) {
-    const what = q.query ? `No execution matches ${JSON.stringify(q.query)}` : `No execution of ${q.workflowTypes.join(', ')}`;
-    throw new UserError(`${what} on the server: nothing was checked. Start one (\`pnpm start:workflow\`), or check the namespace and the query.`);
+    const what = q.query
+      ? `No execution matches ${JSON.stringify(q.query)}`
+      : `No execution of ${q.workflowTypes.join(', ')}`;
+    throw new UserError(
+      `${what} on the server: nothing was checked. Start one (\`pnpm start:workflow\`), or check the namespace and the query.`,
+    );
   }
   return found;
 }

@@ -18,7 +18,13 @@ function fromOverride(o: Override): Versioning | undefined {
   if (!o) return undefined;
   if (o.autoUpgrade || o.behavior === 2) return { behavior: 'AUTO_UPGRADE', override: true };
   const pinned = o.pinned?.version;
-  if (pinned) return { behavior: 'PINNED', deploymentName: pinned.deploymentName ?? undefined, buildId: pinned.buildId ?? undefined, override: true };
+  if (pinned)
+    return {
+      behavior: 'PINNED',
+      deploymentName: pinned.deploymentName ?? undefined,
+      buildId: pinned.buildId ?? undefined,
+      override: true,
+    };
   return undefined;
 }
 
@@ -40,9 +46,13 @@ export function versioningOf(history: History): Versioning {
     if (!task) continue;
     const behavior = BEHAVIORS[task.versioningBehavior ?? 0] ?? 'none';
     const legacy = task.workerDeploymentVersion?.split('.');
-    const deploymentName = task.deploymentVersion?.deploymentName ?? task.workerDeploymentName ?? legacy?.[0] ?? undefined;
+    const deploymentName =
+      task.deploymentVersion?.deploymentName ?? task.workerDeploymentName ?? legacy?.[0] ?? undefined;
     const buildId = task.deploymentVersion?.buildId ?? legacy?.slice(1).join('.') ?? undefined;
-    found = behavior === 'none' ? { behavior } : { behavior, deploymentName: deploymentName || undefined, buildId: buildId || undefined };
+    found =
+      behavior === 'none'
+        ? { behavior }
+        : { behavior, deploymentName: deploymentName || undefined, buildId: buildId || undefined };
   }
   if (override?.behavior === 'PINNED') return override;
   return override ? { ...found, ...override } : found;
@@ -73,7 +83,8 @@ export function applyVersioning(results: ReplayResult[], buildId: string | undef
 export function verdicts(results: ReplayResult[]): Record<string, Verdict> {
   const out: Record<string, Verdict> = {};
   for (const r of results) {
-    if (!r.workflowType) continue;
+    // A history replay could not judge says nothing about safety: it is reported, and the exit code is 1.
+    if (!r.workflowType || r.status === 'inconclusive') continue;
     const verdict: Verdict =
       r.status === 'fail' ? 'unsafe' : r.status === 'exempt' && r.wouldFailIfMoved ? 'safe-while-pinned' : 'safe';
     const rank = { safe: 0, 'safe-while-pinned': 1, unsafe: 2 };

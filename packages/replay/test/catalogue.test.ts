@@ -9,13 +9,19 @@ import { corpusByBranch, inputsOf } from './corpus';
 
 const { timer, noTimer } = corpusByBranch();
 
-async function replayVariant(name: VariantName): Promise<{ timer: ReplayResult[]; noTimer: ReplayResult[]; all: ReplayResult[] }> {
+async function replayVariant(
+  name: VariantName,
+): Promise<{ timer: ReplayResult[]; noTimer: ReplayResult[]; all: ReplayResult[] }> {
   const workflowBundle = await bundleVariant(name);
-  const all = await replayHistories(inputsOf([...timer, ...noTimer]), { workflowBundle, workflowTypes: ['BackgroundCheck'] });
+  const all = await replayHistories(inputsOf([...timer, ...noTimer]), {
+    workflowBundle,
+    workflowTypes: ['BackgroundCheck'],
+  });
   return { timer: all.slice(0, timer.length), noTimer: all.slice(timer.length), all };
 }
 
-const statuses = (results: ReplayResult[]) => results.map((r) => `${r.source}: ${r.status}${r.message ? ` (${r.message})` : ''}`);
+const statuses = (results: ReplayResult[]) =>
+  results.map((r) => `${r.source}: ${r.status}${r.message ? ` (${r.message})` : ''}`);
 const expectAll = (results: ReplayResult[], status: 'pass' | 'fail') =>
   expect(statuses(results)).toEqual(results.map((r) => `${r.source}: ${status}`));
 const divergences = (results: ReplayResult[]) => results.map((r) => r.divergence!);
@@ -25,7 +31,11 @@ describe('non-deterministic changes make the corpus fail, with an explanation', 
     const r = await replayVariant('add-activity');
     expect(r.all.map((x) => x.status)).toEqual(r.all.map(() => 'fail'));
     for (const d of divergences(r.all)) {
-      expect(d).toMatchObject({ change: 'activity-added', eventType: 'WorkflowExecutionCompleted', history: 'completed the workflow' });
+      expect(d).toMatchObject({
+        change: 'activity-added',
+        eventType: 'WorkflowExecutionCompleted',
+        history: 'completed the workflow',
+      });
       expect(d.code).toBe('scheduled activity federalBackgroundCheck');
     }
   });

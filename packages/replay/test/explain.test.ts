@@ -1,59 +1,218 @@
-// The explanation read from the SDK's message alone (what is left if recording the code's commands
-// ever stops working), on real messages from the plain SDK replayer; and its printed form.
-import fs from 'node:fs';
+// How a divergence is explained: the history's steps, the code's steps (what the recorder saw), and
+// Core's message, turned into where they part ways, what each did, the change code and the fix. Pure
+// functions on real histories; one replay for the printed form.
 import path from 'node:path';
-import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
-import { explainNondeterminism, formatExplanation, parseNondeterminismMessage } from './explain';
-import { corpusByBranch, FIXTURES } from './test-support';
-import { bundleVariant, type VariantName } from './variants';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { coreMessage, describeStep, explain, historySteps } from '../src/explain';
+import { loadHistoryFile } from '../src/load';
+import type { CodeStep } from '../src/recorder';
+import { replayHistories } from '../src/replay';
+import { explanationLines, formatText } from '../src/report';
+import { FIXTURES, corpusByBranch, replayBundle } from './corpus';
 
-const load = (file: string): History => historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
-
-/** The SDK's own error for a history against a variant (Worker.runReplayHistory, no recording). */
-async function sdkError(variant: VariantName, history: History): Promise<Error> {
-  try {
-    await Worker.runReplayHistory({ workflowBundle: await bundleVariant(variant) }, history);
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error(`${variant} replayed the history; a failure was expected`);
+function load(file: string): History {
+  const loaded = loadHistoryFile(file);
+  if (!('history' in loaded)) throw new Error(`${file}: ${loaded.problem}`);
+  return loaded.history;
 }
 
 const { timer, noTimer } = corpusByBranch();
+const slept = load(timer[0]!);
+const straight = load(noTimer[0]!);
+const patchedHistory = load(path.join(FIXTURES, 'v1-patched', 'v1-patched-timer.json'));
 
-test.each([
-  ['add-timer', noTimer[0]!, { eventId: 5, eventType: 'ActivityTaskScheduled', kind: 'added-timer', code: 'started a timer' }],
-  ['remove-activity', noTimer[0]!, { eventId: 5, eventType: 'ActivityTaskScheduled', kind: 'removed-activity', code: 'completed the workflow (returned)' }],
-  ['add-activity', noTimer[0]!, { eventId: 11, eventType: 'WorkflowExecutionCompleted', kind: 'added-activity', code: 'scheduled an activity' }],
-  ['switch-activity-type', noTimer[0]!, { eventId: 5, eventType: 'ActivityTaskScheduled', kind: 'changed-activity-type', code: 'scheduled activity ssnTraceV2' }],
-  ['v0-before-sleep', timer[0]!, { eventId: 5, eventType: 'TimerStarted', kind: 'removed-timer', code: 'scheduled an activity' }],
-  ['v0-before-sleep', path.join(FIXTURES, 'v1-patched', 'v1-patched-timer.json'), { eventId: 5, eventType: 'MarkerRecorded', kind: 'removed-patch', code: 'issued a different command' }],
-] as const)('%s against %s, from the message alone', async (variant, file, expected) => {
-  const history = load(file);
-  const error = await sdkError(variant, history);
-  expect(error.name).toBe('DeterminismViolationError');
-  const x = explainNondeterminism(history, error.message);
-  expect({ eventId: x.eventId, eventType: x.eventType, kind: x.kind, code: x.code?.description }).toEqual(expected);
-  expect(x.sdkMessage).toMatch(/^\[TMPRL1100\] Nondeterminism error: /);
-  expect(x.raw).toBe(error.message);
+/** The SDK's error message around Core's sentence, as DeterminismViolationError carries it. */
+const sdkError = (core: string) =>
+  'Replay failed with a nondeterminism error. This means that the workflow code as written is not compatible with the history that was fed in. ' +
+  `Details: Workflow activation completion failed: Failure { failure: Some(Failure { message: "${core}", source: "", stack_trace: "" }), force_cause: NonDeterministicError }`;
+const TIMER_VS_ACTIVITY =
+  '[TMPRL1100] Nondeterminism error: Timer machine does not handle this event: HistoryEvent(id: 5, ActivityTaskScheduled)';
+const PATCH = 'background-check-random-sleep';
+
+const activity = (name: string): CodeStep => ({ kind: 'activity', name });
+const timerOf = (seconds: number): CodeStep => ({ kind: 'timer', seconds });
+const complete: CodeStep = { kind: 'complete' };
+
+test("the history's steps: what the code commanded, in order, with the patch markers the code can't show", () => {
+  const brief = (h: History) =>
+    historySteps(h).map((s) => `${s.eventId} ${s.eventType}: ${describeStep(s, 'history')}`);
+  expect(brief(straight)).toEqual([
+    '5 ActivityTaskScheduled: scheduled activity ssnTrace',
+    '11 WorkflowExecutionCompleted: completed the workflow',
+  ]);
+  expect(brief(slept)).toEqual([
+    '5 TimerStarted: started a 60 s timer',
+    '10 ActivityTaskScheduled: scheduled activity ssnTrace',
+    '16 WorkflowExecutionCompleted: completed the workflow',
+  ]);
+  expect(brief(patchedHistory)[0]).toBe(`5 MarkerRecorded: recorded patch marker "${PATCH}"`);
+});
+
+test('steps in words, on both sides', () => {
+  expect(describeStep(timerOf(120), 'code')).toBe('started a 2 min timer');
+  expect(describeStep(timerOf(90), 'code')).toBe('started a 90 s timer');
+  expect(describeStep(timerOf(0.25), 'code')).toBe('started a 0.25 s timer');
+  expect(describeStep({ kind: 'local-activity', name: 'ssnTrace' }, 'code')).toBe('scheduled local activity ssnTrace');
+  expect(describeStep({ kind: 'child-workflow', name: 'CreditCheck' }, 'code')).toBe(
+    'started child workflow CreditCheck',
+  );
+  expect(describeStep(complete, 'code')).toBe('completed the workflow (returned)');
+  expect(describeStep({ kind: 'fail' }, 'code')).toBe('failed the workflow');
+  expect(describeStep(undefined, 'code')).toBe('nothing: it did not get this far');
+  expect(describeStep(undefined, 'history')).toBe('nothing: the history ends here');
+});
+
+test.each<[string, History, CodeStep[], object]>([
+  [
+    'an activity added after the last one',
+    straight,
+    [activity('ssnTrace'), activity('federalBackgroundCheck')],
+    {
+      change: 'activity-added',
+      eventId: 11,
+      eventType: 'WorkflowExecutionCompleted',
+      history: 'completed the workflow',
+      code: 'scheduled activity federalBackgroundCheck',
+      summary: 'an activity call was added',
+    },
+  ],
+  [
+    'the activity removed',
+    straight,
+    [complete],
+    {
+      change: 'activity-removed',
+      eventId: 5,
+      eventType: 'ActivityTaskScheduled',
+      history: 'scheduled activity ssnTrace',
+      code: 'completed the workflow (returned)',
+    },
+  ],
+  [
+    'the activity type switched',
+    straight,
+    [activity('ssnTraceV2')],
+    {
+      change: 'activity-type-switched',
+      eventId: 5,
+      code: 'scheduled activity ssnTraceV2',
+      summary: 'the activity type was switched (ssnTrace → ssnTraceV2)',
+    },
+  ],
+  [
+    'a timer added',
+    straight,
+    [timerOf(1)],
+    { change: 'timer-added', eventId: 5, history: 'scheduled activity ssnTrace', code: 'started a 1 s timer' },
+  ],
+  [
+    'the timer removed (a guess the runner then checks)',
+    slept,
+    [activity('ssnTrace')],
+    {
+      change: 'timer-removed',
+      eventId: 5,
+      eventType: 'TimerStarted',
+      history: 'started a 60 s timer',
+      code: 'scheduled activity ssnTrace',
+    },
+  ],
+  [
+    'a local activity added',
+    straight,
+    [{ kind: 'local-activity', name: 'ssnTrace' }],
+    {
+      change: 'local-activity-added',
+      code: 'scheduled local activity ssnTrace',
+      summary: 'a local activity was added',
+    },
+  ],
+  [
+    'a child workflow added',
+    straight,
+    [{ kind: 'child-workflow', name: 'CreditCheck' }],
+    {
+      change: 'child-workflow-added',
+      code: 'started child workflow CreditCheck',
+      summary: 'a child workflow was added',
+    },
+  ],
+])('%s', (_name, history, code, expected) => {
+  const d = explain(history, code, sdkError(TIMER_VS_ACTIVITY));
+  expect(d).toMatchObject(expected);
+  expect(d.fix).toBe(
+    "Keep executions that started on the old code on the old path: `if (patched('my-change')) { new } else { old }`, or ship the change as a new Worker Deployment version with PINNED workflows (see docs/walkthrough.md).",
+  );
+});
+
+test("a patched() call removed: named from Core's message, at the history's patch marker, with deprecatePatch as the fix", () => {
+  const message = sdkError(
+    `[TMPRL1100] Nondeterminism error: Non-deprecated patch marker encountered for change ${PATCH}, but there is no corresponding change command!`,
+  );
+  // Whatever the code got through before Core stopped it, the divergence is the marker.
+  for (const code of [[], [timerOf(60)], [timerOf(60), activity('ssnTrace'), complete]]) {
+    expect(explain(patchedHistory, code, message)).toEqual({
+      eventId: 5,
+      eventType: 'MarkerRecorded',
+      history: `recorded patch marker "${PATCH}"`,
+      code: `no patched('${PATCH}') call`,
+      change: 'patch-removed',
+      summary: `a patched() call was removed ("${PATCH}")`,
+      fix: 'Keep `deprecatePatch(id)` in the code until no execution that recorded the patch is open, then remove it.',
+    });
+  }
+});
+
+test("Core's sentence is taken out of the SDK's wrapping, on one line; a message it cannot place still gives an explanation", () => {
+  expect(coreMessage(sdkError(TIMER_VS_ACTIVITY))).toBe(TIMER_VS_ACTIVITY);
+  expect(coreMessage('Replay failed with a nondeterminism error. Details: something new\n   in Core')).toBe(
+    'something new in Core',
+  );
+  const d = explain({ events: [] }, [], 'Replay failed with a nondeterminism error. Details: something new in Core');
+  expect(d).toMatchObject({
+    change: 'other',
+    eventId: undefined,
+    summary: 'the code no longer commands what the history recorded',
+  });
+  const lines = explanationLines({
+    source: 'x',
+    status: 'fail',
+    divergence: d,
+    sdkMessage: coreMessage('Details: something new in Core'),
+  });
+  expect(lines).toContain('  Diverged at event ? (?):');
+  expect(lines.at(-1)).toBe('  SDK: something new in Core');
+});
+
+test('a long SDK message is cut to one readable line, and printed whole with --verbose', () => {
+  const sdkMessage = `[TMPRL1100] Nondeterminism error: ${'x'.repeat(400)}`;
+  const result = {
+    source: 'x',
+    status: 'fail' as const,
+    divergence: explain(straight, [complete], sdkMessage),
+    sdkMessage,
+  };
+  expect(explanationLines(result).at(-1)).toBe(`  SDK: ${sdkMessage.slice(0, 237)}...`);
+  expect(explanationLines(result, true).at(-1)).toBe(`  SDK: ${sdkMessage}`);
 });
 
 test("the printed explanation: where, the history's step and the code's, the change, the fix, and Core's message", async () => {
-  const history = load(path.join(FIXTURES, 'v0', 'v0-gate-timer-1.json'));
-  const { replayHistories } = await import('./replay');
-  const { prebuiltBundle } = await import('@background-check/worker');
-  const [result] = await replayHistories([{ name: 'v0', history }], { workflowBundle: await prebuiltBundle(), workflowTypes: ['BackgroundCheck'] });
-  const lines = formatExplanation(result!.explanation!);
-  expect(lines.slice(0, 4)).toEqual(['Diverged at event 5 (ActivityTaskScheduled):', '  history: scheduled activity ssnTrace', '  code:    started a 60 s timer instead', 'Likely change: a timer (sleep) was added.']);
-  expect(lines.find((l) => l.startsWith('Fix: '))).toContain("patched('my-change')");
-  expect(lines[lines.length - 1]).toBe('SDK: [TMPRL1100] Nondeterminism error: Timer machine does not handle this event: HistoryEvent(id: 5, ActivityTaskScheduled)');
-});
-
-test('messages it cannot place still give the SDK message and a generic explanation', () => {
-  const parsed = parseNondeterminismMessage('Replay failed with a nondeterminism error. Details: something new in Core');
-  expect(parsed.core).toBe('something new in Core');
-  const x = explainNondeterminism({ events: [] }, 'Replay failed with a nondeterminism error. Details: something new in Core');
-  expect(x.kind).toBe('unknown');
-  expect(formatExplanation(x)).toContain('SDK: something new in Core');
+  const file = path.join(FIXTURES, 'v0', 'v0-gate-timer-1.json');
+  const results = await replayHistories([{ source: 'v0-gate-timer-1.json', loaded: loadHistoryFile(file) }], {
+    workflowBundle: await replayBundle(),
+    workflowTypes: ['BackgroundCheck'],
+  });
+  expect(formatText(results).split('\n')).toEqual([
+    'FAIL  v0-gate-timer-1.json',
+    '      non-determinism:',
+    '        Diverged at event 5 (ActivityTaskScheduled):',
+    '          history: scheduled activity ssnTrace',
+    '          code:    started a 60 s timer instead',
+    '        Likely change: a timer (sleep) was added.',
+    "        Fix: Keep executions that started on the old code on the old path: `if (patched('my-change')) { new } else { old }`, or ship the change as a new Worker Deployment version with PINNED workflows (see docs/walkthrough.md).",
+    `        SDK: ${TIMER_VS_ACTIVITY}`,
+    '',
+    'BackgroundCheck: unsafe (an execution that will run this code would fail: ship the change behind patched() or as a new pinned build)',
+    'replay: 0 passed, 1 failed',
+  ]);
 });

@@ -1,14 +1,15 @@
-// ESLint keeps workflow code deterministic: in the workflow package (and in files named *.workflow.ts
-// or under a workflows/ folder) it flags Node built-ins and activities imported as values.
+// ESLint keeps workflow code deterministic: in the workflow package (and in files named *.workflow.ts,
+// such as the replay tests' variants, or under a workflows/ folder) it flags Node built-ins and
+// activities imported as values.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from '@background-check/servers';
+import { repoRoot } from '@background-check/common';
 
 const RULE = '@typescript-eslint/no-restricted-imports';
 const root = repoRoot();
-const fixture = path.join(__dirname, 'variants', 'lint-fixture.workflow.ts');
+const fixture = path.join(__dirname, 'fixtures', 'variants', 'lint-fixture.workflow.ts');
 
 interface Linted {
   rules: Record<string, unknown>;
@@ -33,23 +34,40 @@ async function lint(files: string[]): Promise<Record<string, Linted>> {
       }
       process.stdout.write(JSON.stringify(out));
     })().catch((err) => { console.error(err); process.exit(1); });`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, JSON.stringify(files)], { cwd: root, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, JSON.stringify(files)], {
+    cwd: root,
+    timeout: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as Record<string, Linted>;
 }
 
 const realWorkflow = path.join(root, 'packages/workflows/src/background-check.ts');
-const variant = path.join(root, 'packages/replay/src/variants/v0-before-sleep.workflow.ts');
+const variant = path.join(__dirname, 'fixtures', 'variants', 'v0-before-sleep.workflow.ts');
+// Bundled into the replay worker's workflow code: the same rules hold for it.
+const recorder = path.join(root, 'packages/replay/src/recorder.ts');
 const activity = path.join(root, 'packages/activities/src/ssn-trace.ts');
 let linted: Record<string, Linted>;
 
 beforeAll(async () => {
-  linted = await lint([fixture, realWorkflow, variant, activity]);
-});
+  linted = await lint([fixture, realWorkflow, variant, recorder, activity]);
+}, 120_000);
 
-test('the workflow rules apply to the workflow package and to workflow variants, not to activities', () => {
-  expect(linted[realWorkflow]!.rules[RULE]).toEqual(expect.arrayContaining([2]));
-  expect(linted[variant]!.rules[RULE]).toEqual(expect.arrayContaining([2]));
-  expect(linted[activity]!.rules[RULE]).toBeUndefined();
+/** The imports the rule forbids in that file (runtime code elsewhere has it too, for test-only packages). */
+function restricted(file: string): string[] {
+  const setting = linted[file]!.rules[RULE] as [number, { paths?: { name: string }[] }?] | undefined;
+  return setting && setting[0] === 2 ? (setting[1]?.paths ?? []).map((p) => p.name) : [];
+}
+
+test('the workflow rules apply to the workflow package, the workflow variants and the recorder, not to activities', () => {
+  for (const file of [realWorkflow, variant, recorder]) {
+    expect({ file, names: restricted(file) }).toEqual({
+      file,
+      names: expect.arrayContaining(['fs', 'node:fs', 'path', '@background-check/activities']),
+    });
+  }
+  expect(restricted(activity)).not.toContain('node:fs');
+  expect(restricted(activity)).not.toContain('@background-check/activities');
 });
 
 test('Node built-ins and value imports of activities are errors; `import type` is fine', () => {
@@ -59,10 +77,13 @@ test('Node built-ins and value imports of activities are errors; `import type` i
   const flagged = linted[fixture]!.messages.filter((m) => m.ruleId === RULE);
   expect([...new Set(flagged.map((m) => m.line))].sort((a, b) => a - b)).toEqual(expectedLines);
   expect(flagged.every((m) => m.severity === 2)).toBe(true);
-  expect(flagged.map((m) => m.message).join('\n')).toMatch(/Node built-ins are not available in workflow code[\s\S]*import type/);
+  expect(flagged.map((m) => m.message).join('\n')).toMatch(
+    /Node built-ins are not available in workflow code[\s\S]*import type/,
+  );
 });
 
-test('the real workflow code and the variants pass them', () => {
-  expect(linted[realWorkflow]!.messages.filter((m) => m.severity === 2)).toEqual([]);
-  expect(linted[variant]!.messages.filter((m) => m.severity === 2)).toEqual([]);
+test('the real workflow code, the variants and the recorder pass them', () => {
+  for (const file of [realWorkflow, variant, recorder]) {
+    expect({ file, errors: linted[file]!.messages.filter((m) => m.severity === 2) }).toEqual({ file, errors: [] });
+  }
 });

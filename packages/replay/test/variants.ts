@@ -4,6 +4,7 @@ import path from 'node:path';
 import { stateDir } from '@background-check/common';
 import { buildBundle } from '@background-check/worker';
 import { RECORDER } from '../src/replay';
+import { version as workerVersion } from '@temporalio/worker/package.json';
 
 /**
  * Workflow variants kept beside the tests, side by side like samples-typescript's patching-api: each is
@@ -47,7 +48,7 @@ export const variantPath = (name: VariantName) => path.join(__dirname, 'fixtures
  */
 export async function bundleVariant(name: VariantName): Promise<{ code: string; codePath: string }> {
   const file = variantPath(name);
-  const hash = crypto.createHash('sha256').update(require('@temporalio/worker/package.json').version as string);
+  const hash = crypto.createHash('sha256').update(workerVersion);
   for (const f of [file, RECORDER]) hash.update(fs.readFileSync(f));
   const codePath = path.join(stateDir('variant-bundles'), `${name}-${hash.digest('hex').slice(0, 16)}.js`);
   if (fs.existsSync(codePath)) return { code: fs.readFileSync(codePath, 'utf8'), codePath };
