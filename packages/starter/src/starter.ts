@@ -4,9 +4,9 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   type Client,
-  type VersioningOverride,
   type WorkflowHandle,
 } from '@temporalio/client';
+import type { VersioningOverride } from '@temporalio/common';
 import { NAMESPACE, TASK_QUEUE, UserError, redactSsns, ssnProblem, withTimeout } from '@background-check/common';
 import type { BackgroundCheck } from '@background-check/workflows';
 
@@ -22,12 +22,17 @@ export interface StartOptions {
 export function checkSsn(ssn: unknown): void {
   const problem = ssnProblem(ssn);
   if (problem) {
-    throw new UserError(`Invalid --ssn: ${problem}. Use the form ###-##-####, e.g. --ssn 555-55-5555. Nothing was started.`);
+    throw new UserError(
+      `Invalid --ssn: ${problem}. Use the form ###-##-####, e.g. --ssn 555-55-5555. Nothing was started.`,
+    );
   }
 }
 
 /** Starts BackgroundCheck on the shared task queue; refuses a malformed SSN before anything starts. */
-export async function startBackgroundCheck(client: Client, { ssn, workflowId, namespace = NAMESPACE, versioningOverride }: StartOptions) {
+export async function startBackgroundCheck(
+  client: Client,
+  { ssn, workflowId, namespace = NAMESPACE, versioningOverride }: StartOptions,
+) {
   checkSsn(ssn);
   try {
     return await client.workflow.start<typeof BackgroundCheck>('BackgroundCheck', {
@@ -66,7 +71,12 @@ export function describeFailure(err: unknown): string {
   const chain: string[] = [];
   for (let cause: unknown = err.cause; cause instanceof Error; cause = cause.cause) {
     if (cause instanceof TimeoutFailure) {
-      chain.push(`timed out (${String(cause.timeoutType).replace(/^TIMEOUT_TYPE_/, '').toLowerCase().replace(/_/g, '-')} timeout)`);
+      chain.push(
+        `timed out (${String(cause.timeoutType)
+          .replace(/^TIMEOUT_TYPE_/, '')
+          .toLowerCase()
+          .replace(/_/g, '-')} timeout)`,
+      );
     } else if (cause instanceof ActivityFailure) {
       chain.push(`activity ${cause.activityType} failed`);
     } else {
