@@ -17,7 +17,8 @@ export function keyIdOf(key: Buffer): string {
   return crypto.createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
 
-const text = (bytes: Uint8Array | null | undefined): string | undefined => (bytes ? Buffer.from(bytes).toString() : undefined);
+const text = (bytes: Uint8Array | null | undefined): string | undefined =>
+  bytes ? Buffer.from(bytes).toString() : undefined;
 
 export function isEncrypted(payload: Payload): boolean {
   return text(payload.metadata?.encoding) === ENCRYPTED_ENCODING;
@@ -68,14 +69,17 @@ export class AesGcmCodec implements PayloadCodec {
       );
     }
     const data = Buffer.from(payload.data ?? []);
-    if (data.length < IV_BYTES + TAG_BYTES) throw new UserError('An encrypted payload is too short to be valid: it was truncated or altered.');
+    if (data.length < IV_BYTES + TAG_BYTES)
+      throw new UserError('An encrypted payload is too short to be valid: it was truncated or altered.');
     const decipher = crypto.createDecipheriv(CIPHER, this.key, data.subarray(0, IV_BYTES));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     let plain: Buffer;
     try {
       plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
     } catch {
-      throw new UserError(`An encrypted payload failed authentication with key ${this.keyId}: it was altered, or encrypted with another key.`);
+      throw new UserError(
+        `An encrypted payload failed authentication with key ${this.keyId}: it was altered, or encrypted with another key.`,
+      );
     }
     return temporal.api.common.v1.Payload.decode(plain);
   }

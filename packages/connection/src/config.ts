@@ -14,7 +14,11 @@ export interface TemporalConfig {
   dataConverter?: DataConverter;
 }
 
-const TLS_PATH_VARS = ['TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'];
+const TLS_PATH_VARS = [
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+];
 
 /**
  * Connection settings, by the SDK's environment-configuration conventions: a `temporal.toml` profile

@@ -13,7 +13,8 @@ import { formatHistoryTable } from './table';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 async function cleanup() {
-  for (const fn of cleanups.splice(0).reverse()) await fn().catch((err) => console.error(`Cleanup: ${(err as Error).message}`));
+  for (const fn of cleanups.splice(0).reverse())
+    await fn().catch((err) => console.error(`Cleanup: ${(err as Error).message}`));
 }
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -31,7 +32,9 @@ runCommand(async () => {
     if (await portAnswers(config.address)) {
       console.log(`Using the Temporal server at ${config.address} (namespace ${config.namespace}).`);
     } else if (!isLocalAddress(config.address)) {
-      throw new UserError(`No Temporal server answers at ${config.address}. Check TEMPORAL_ADDRESS / your temporal.toml profile.`);
+      throw new UserError(
+        `No Temporal server answers at ${config.address}. Check TEMPORAL_ADDRESS / your temporal.toml profile.`,
+      );
     } else {
       console.log(`No Temporal server at ${config.address}: starting the project's dev server (Temporal CLI)...`);
       const server = await startDevServer({ port: splitAddress(config.address).port, namespaces: [config.namespace] });
@@ -50,7 +53,9 @@ runCommand(async () => {
     const workflowId = `${WORKFLOW_ID}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const { handle, result } = await worker.runUntil(async () => {
       const handle = await startBackgroundCheck(client, { ssn: SAMPLE_SSN, workflowId, namespace: config.namespace });
-      console.log(`Started BackgroundCheck for SSN ${maskSsn(SAMPLE_SSN)}: workflow id ${workflowId}. (Half of all runs sleep 60 s first, as in the chapter.)`);
+      console.log(
+        `Started BackgroundCheck for SSN ${maskSsn(SAMPLE_SSN)}: workflow id ${workflowId}. (Half of all runs sleep 60 s first, as in the chapter.)`,
+      );
       return { handle, result: await waitForResult(handle, 180_000) };
     });
     console.log(`\nResult: ${JSON.stringify(result)}\n`);

@@ -1,5 +1,15 @@
 // `pnpm start:workflow`: starts the BackgroundCheck workflow, waits for it and prints its result.
-import { DEPLOYMENT_NAME, SAMPLE_SSN, TASK_QUEUE, WORKFLOW_ID, UserError, intOption, maskSsn, parseCommandArgs, runCommand } from '@background-check/common';
+import {
+  DEPLOYMENT_NAME,
+  SAMPLE_SSN,
+  TASK_QUEUE,
+  WORKFLOW_ID,
+  UserError,
+  intOption,
+  maskSsn,
+  parseCommandArgs,
+  runCommand,
+} from '@background-check/common';
 import { connectClient } from '@background-check/connection';
 import { checkSsn, countPollers, startBackgroundCheck, waitForResult } from './starter';
 
@@ -36,9 +46,16 @@ runCommand(async () => {
 
   const { client, connection, config } = await connectClient();
   try {
-    const handle = await startBackgroundCheck(client, { ssn, workflowId, namespace: config.namespace, versioningOverride });
+    const handle = await startBackgroundCheck(client, {
+      ssn,
+      workflowId,
+      namespace: config.namespace,
+      versioningOverride,
+    });
     const pinned = buildId ? `, pinned to ${deploymentName}:${buildId}` : '';
-    console.log(`Started BackgroundCheck for SSN ${maskSsn(ssn)}: workflow id ${workflowId}, run id ${handle.firstExecutionRunId}${pinned}`);
+    console.log(
+      `Started BackgroundCheck for SSN ${maskSsn(ssn)}: workflow id ${workflowId}, run id ${handle.firstExecutionRunId}${pinned}`,
+    );
     if ((await countPollers(client, config.namespace)) === 0) {
       console.log(`Note: no worker is polling task queue "${TASK_QUEUE}" yet. Start one with \`pnpm start:worker\`.`);
     }

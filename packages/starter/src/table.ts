@@ -17,7 +17,8 @@ function describePayload(payload: temporal.api.common.v1.IPayload): unknown {
 export function historyResult(history: History): { status: string; output: string } {
   const last: HistoryEvent | undefined = history.events?.[history.events.length - 1];
   const completed = last?.workflowExecutionCompletedEventAttributes;
-  if (completed) return { status: 'COMPLETED', output: JSON.stringify((completed.result?.payloads ?? []).map(describePayload)) };
+  if (completed)
+    return { status: 'COMPLETED', output: JSON.stringify((completed.result?.payloads ?? []).map(describePayload)) };
   const failure = last?.workflowExecutionFailedEventAttributes?.failure;
   if (failure) return { status: 'FAILED', output: failure.cause?.message ?? failure.message ?? '' };
   if (last?.workflowExecutionTimedOutEventAttributes) return { status: 'TIMED_OUT', output: '' };
@@ -40,5 +41,13 @@ export function formatHistoryTable(history: History): string {
   const line = (cells: string[]) =>
     `  ${cells.map((c, i) => (i === 0 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
   const { status, output } = historyResult(history);
-  return ['Progress:', line(header), ...rows.map(line), '', 'Result:', `  Status: ${status}`, `  Output: ${output}`].join('\n');
+  return [
+    'Progress:',
+    line(header),
+    ...rows.map(line),
+    '',
+    'Result:',
+    `  Status: ${status}`,
+    `  Output: ${output}`,
+  ].join('\n');
 }

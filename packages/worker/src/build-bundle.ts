@@ -3,6 +3,8 @@ import { runCommand } from '@background-check/common';
 import { prebuiltBundle } from './bundle';
 
 runCommand(async () => {
-  const { codePath } = await prebuiltBundle('workflow-bundle', {}, (reason) => console.log(`Bundling the workflow code (${reason})...`));
+  const { codePath } = await prebuiltBundle('workflow-bundle', {}, (reason) =>
+    console.log(`Bundling the workflow code (${reason})...`),
+  );
   console.log(`Workflow bundle: ${codePath}`);
 });

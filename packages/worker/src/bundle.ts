@@ -24,9 +24,13 @@ function sourcesOf(entry: string): string[] {
 }
 
 /** What goes into a bundle, by content (not mtimes, so a fresh clone doesn't rebuild): sources and SDK version. */
-export function sourceFingerprint({ workflowsPath = WORKFLOWS_PATH, interceptorModules = [] }: BundleOptions = {}): string {
+export function sourceFingerprint({
+  workflowsPath = WORKFLOWS_PATH,
+  interceptorModules = [],
+}: BundleOptions = {}): string {
   const hash = crypto.createHash('sha256').update(require('@temporalio/worker/package.json').version as string);
-  for (const file of [...sourcesOf(workflowsPath), ...interceptorModules]) hash.update(file).update(fs.readFileSync(file));
+  for (const file of [...sourcesOf(workflowsPath), ...interceptorModules])
+    hash.update(file).update(fs.readFileSync(file));
   return hash.digest('hex');
 }
 
@@ -51,7 +55,8 @@ export async function prebuiltBundle(
   const codePath = path.join(DIST, `${name}.js`);
   const stampPath = path.join(DIST, `${name}.stamp`);
   const fingerprint = sourceFingerprint(options);
-  const fresh = fs.existsSync(codePath) && fs.existsSync(stampPath) && fs.readFileSync(stampPath, 'utf8') === fingerprint;
+  const fresh =
+    fs.existsSync(codePath) && fs.existsSync(stampPath) && fs.readFileSync(stampPath, 'utf8') === fingerprint;
   if (!fresh) {
     onRebuild?.(fs.existsSync(codePath) ? 'the workflow code changed' : 'no bundle yet');
     const { code } = await buildBundle(options);

@@ -24,7 +24,10 @@ function deploymentOptions(argv: string[], env = process.env): WorkerDeploymentO
   const deploymentName = values.deployment ?? env.BACKGROUNDCHECK_DEPLOYMENT ?? DEPLOYMENT_NAME;
   const behavior = (values.behavior ?? env.BACKGROUNDCHECK_BEHAVIOR ?? 'pinned').toUpperCase().replace('-', '_');
   if (behavior !== 'PINNED' && behavior !== 'AUTO_UPGRADE') {
-    throw new UserError(`--behavior takes pinned or auto-upgrade, not "${values.behavior ?? env.BACKGROUNDCHECK_BEHAVIOR}".`, 2);
+    throw new UserError(
+      `--behavior takes pinned or auto-upgrade, not "${values.behavior ?? env.BACKGROUNDCHECK_BEHAVIOR}".`,
+      2,
+    );
   }
   if (!buildId) {
     if (values.deployment || values.behavior) throw new UserError('--deployment and --behavior need --build-id.', 2);
@@ -37,9 +40,16 @@ runCommand(async () => {
   const workerDeploymentOptions = deploymentOptions(process.argv.slice(2));
   installRuntime();
   const config = loadTemporalConfig();
-  const workflowBundle = await prebuiltBundle('workflow-bundle', {}, (why) => console.log(`Bundling the workflow code (${why})...`));
+  const workflowBundle = await prebuiltBundle('workflow-bundle', {}, (why) =>
+    console.log(`Bundling the workflow code (${why})...`),
+  );
   const connection = await connectWorker(config);
-  const worker = await createWorker({ connection, namespace: config.namespace, workflowBundle, workerDeploymentOptions });
+  const worker = await createWorker({
+    connection,
+    namespace: config.namespace,
+    workflowBundle,
+    workerDeploymentOptions,
+  });
 
   let stopping = false;
   process.on('SIGINT', onSignal);
@@ -55,7 +65,9 @@ runCommand(async () => {
 
   const { version, defaultVersioningBehavior } = workerDeploymentOptions ?? {};
   const as = version ? `, version ${version.deploymentName}:${version.buildId} (${defaultVersioningBehavior})` : '';
-  console.log(`Worker started: task queue "${TASK_QUEUE}", namespace "${config.namespace}", server ${config.address}${as}. Ctrl-C to stop.`);
+  console.log(
+    `Worker started: task queue "${TASK_QUEUE}", namespace "${config.namespace}", server ${config.address}${as}. Ctrl-C to stop.`,
+  );
   await worker.run();
   await connection.close();
   console.log('Worker stopped.');

@@ -13,7 +13,11 @@ export interface BackgroundCheckWorkerOptions extends Partial<Omit<WorkerOptions
  * The Background Check worker: the workflow from the prebuilt bundle and the SSN-trace activity on the
  * shared task queue. Any WorkerOptions (other activities in tests, deployment options) can be overridden.
  */
-export async function createWorker({ connection, namespace, ...overrides }: BackgroundCheckWorkerOptions): Promise<Worker> {
+export async function createWorker({
+  connection,
+  namespace,
+  ...overrides
+}: BackgroundCheckWorkerOptions): Promise<Worker> {
   const code = overrides.workflowsPath || overrides.workflowBundle ? {} : { workflowBundle: await prebuiltBundle() };
   return await Worker.create({
     connection,
