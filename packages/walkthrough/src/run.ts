@@ -63,7 +63,8 @@ async function until(done: () => boolean, ms: number): Promise<boolean> {
 
 // Ctrl-C as a terminal sends it, to the foreground process group: pnpm gives that to the script it
 // runs, not to itself. Without a terminal, that is each process group below the command's own.
-function interrupt({ child }: Command): void {
+function interrupt({ child, code }: Command): void {
+  if (code !== undefined) return; // it has ended already (and its pid may be someone else's by now)
   const groups = new Set(tree(child.pid!).map(([, , group]) => group!));
   groups.delete(child.pid!);
   for (const group of groups.size > 0 ? groups : [child.pid!]) signal(-group, 'SIGINT');
