@@ -6,4 +6,7 @@ module.exports = {
   testMatch: ['**/{src,test}/**/*.e2e.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 240_000,
+  // These files mostly wait (60 s timers, servers starting up) rather than compute: four files at a
+  // time keep two cores busy without starving any of them.
+  maxWorkers: 4,
 };

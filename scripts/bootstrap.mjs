@@ -1,6 +1,6 @@
-// The two-command quick start: `npm start` / `npm test` (or `pnpm start` / `pnpm test`).
-// Makes sure pnpm, the dependencies and the Temporal binaries are installed (doing only what is
-// missing), then runs the main job or the whole test suite.
+// The two-command quick start: `npm start` / `npm test` (or `pnpm start` / `pnpm test`), and
+// `pnpm test:e2e`. Makes sure pnpm, the dependencies and the Temporal binaries are installed (doing
+// only what is missing), then runs the main job or a test tier (extra arguments go to jest).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import { ROOT, fail, run } from './lib.mjs';
 
 const TARGETS = {
   start: ['exec', 'ts-node', 'packages/starter/src/run-once.ts'],
-  test: ['run', 'test:all'],
+  test: ['exec', 'node', 'scripts/run-tests.mjs', 'unit'],
+  'test:e2e': ['exec', 'node', 'scripts/run-tests.mjs', 'e2e'],
 };
 
 /** What the install depends on: the lockfile and every package.json. */
@@ -44,5 +45,6 @@ if (!installed) {
   if (code !== 0) process.exit(code);
 }
 
-const code = run(pnpm, [...pnpmArgs, ...TARGETS[target]]);
+const extra = target === 'start' ? [] : process.argv.slice(3);
+const code = run(pnpm, [...pnpmArgs, ...TARGETS[target], ...extra]);
 process.exit(code);

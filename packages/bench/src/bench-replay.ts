@@ -84,4 +84,4 @@ runCommand(async () => {
     `runner / SDK loop: ${ratio.toFixed(2)} (${ratio >= BUDGET ? 'within' : 'OVER'} the budget: at least ${BUDGET})`,
   );
   return ratio >= BUDGET ? 0 : 1;
-});
+}, USAGE);

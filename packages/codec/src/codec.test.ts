@@ -6,7 +6,8 @@ import { CODEC_KEY_ENV, codecFromEnv, dataConverterFromEnv, generateKey, parseKe
 const SSN = '555-55-5555';
 const codec = new AesGcmCodec(parseKey(generateKey()));
 const plain = (): Payload => defaultPayloadConverter.toPayload(SSN);
-const bytes = (p: Payload) => Buffer.concat([Buffer.from(p.data ?? []), ...Object.values(p.metadata ?? {}).map((v) => Buffer.from(v))]);
+const bytes = (p: Payload) =>
+  Buffer.concat([Buffer.from(p.data ?? []), ...Object.values(p.metadata ?? {}).map((v) => Buffer.from(v))]);
 
 describe('AesGcmCodec', () => {
   it('encrypts the whole payload: neither the SSN nor its encoding is readable', async () => {
@@ -36,9 +37,11 @@ describe('AesGcmCodec', () => {
   it('refuses a payload encrypted with another key, naming both key ids', async () => {
     const other = new AesGcmCodec(parseKey(generateKey()));
     const encoded = await other.encode([plain()]);
-    await expect(codec.decode(encoded)).rejects.toThrow(new UserError(
-      `A payload was encrypted with key ${other.keyId}, but the configured key is ${codec.keyId}. Set BACKGROUNDCHECK_CODEC_KEY to the key that encrypted these executions.`,
-    ));
+    await expect(codec.decode(encoded)).rejects.toThrow(
+      new UserError(
+        `A payload was encrypted with key ${other.keyId}, but the configured key is ${codec.keyId}. Set BACKGROUNDCHECK_CODEC_KEY to the key that encrypted these executions.`,
+      ),
+    );
   });
 
   it('detects a tampered payload', async () => {

@@ -19,14 +19,16 @@ export class UserError extends Error {
 }
 
 /**
- * Runs a command's `main` and exits with its code: a UserError prints its message, anything else its
- * stack (SSNs masked). Every command of the project goes through this one wrapper.
+ * Runs a command's `main` and exits with its code: a UserError prints its message (and for a usage
+ * mistake, exit code 2, the usage), anything else its stack (SSNs masked). Every command of the project
+ * goes through this one wrapper.
  */
-export function runCommand(main: () => Promise<number | void>): void {
+export function runCommand(main: () => Promise<number | void>, usage?: string): void {
   main().then(
     (code) => process.exit(code ?? 0),
     (err: unknown) => {
-      console.error(err instanceof UserError ? err.message : redactSsns(`${(err as Error)?.stack ?? String(err)}`));
+      if (!(err instanceof UserError)) console.error(redactSsns(`${(err as Error)?.stack ?? String(err)}`));
+      else console.error(err.exitCode === 2 && usage ? `${err.message}\n\n${usage}` : err.message);
       process.exit(err instanceof UserError ? err.exitCode : 1);
     },
   );
@@ -38,7 +40,7 @@ type ParsedValues<T extends NonNullable<ParseArgsConfig['options']>> = ReturnTyp
 
 /**
  * `node:util` parseArgs, strict, for a command with a usage text: `--help` prints the usage and exits 0;
- * a mistake is a UserError (exit 2) that says what was wrong, then the usage.
+ * a mistake is a UserError (exit 2) that says what was wrong (runCommand adds the usage).
  */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
@@ -56,7 +58,7 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
     return parseArgs({ args, options, strict: true, allowPositionals }) as ReturnType<typeof parseCommandArgs<T>>;
   } catch (err) {
     const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
-    throw new UserError(`${message}\n\n${usage}`, 2);
+    throw new UserError(message, 2);
   }
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { UserError } from '@background-check/common';
 import { loadTemporalConfig } from './config';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'envconfig-'));
@@ -16,7 +17,12 @@ describe('connection settings (TEMPORAL_* variables and temporal.toml profiles)'
   });
 
   it('takes address, namespace and API key from the environment (API key turns TLS on)', () => {
-    const config = loadTemporalConfig({ ...base, TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'my-ns.a1b2c', TEMPORAL_API_KEY: 'key-123' });
+    const config = loadTemporalConfig({
+      ...base,
+      TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'my-ns.a1b2c',
+      TEMPORAL_API_KEY: 'key-123',
+    });
     expect(config.address).toBe('my-ns.a1b2c.tmprl.cloud:7233');
     expect(config.namespace).toBe('my-ns.a1b2c');
     expect(config.connectionOptions.apiKey).toBe('key-123');
@@ -42,8 +48,26 @@ describe('connection settings (TEMPORAL_* variables and temporal.toml profiles)'
   });
 
   it('names the setting when a certificate path does not exist', () => {
-    expect(() => loadTemporalConfig({ ...base, TEMPORAL_TLS_CLIENT_CERT_PATH: '/nowhere/client.pem' })).toThrow(
-      'TEMPORAL_TLS_CLIENT_CERT_PATH points at /nowhere/client.pem, which does not exist',
+    const load = () => loadTemporalConfig({ ...base, TEMPORAL_TLS_CLIENT_CERT_PATH: '/nowhere/client.pem' });
+    expect(load).toThrow(UserError);
+    expect(load).toThrow('TEMPORAL_TLS_CLIENT_CERT_PATH points at /nowhere/client.pem, which does not exist');
+  });
+
+  it('names the file when a temporal.toml certificate path does not exist', () => {
+    const toml = path.join(tmp, 'missing-cert.toml');
+    fs.writeFileSync(
+      toml,
+      '[profile.p]\naddress = "localhost:7233"\n[profile.p.tls]\nclient_cert_path = "/nowhere/c.pem"\nclient_key_path = "/nowhere/c.key"\n',
     );
+    const load = () => loadTemporalConfig({ ...base, TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'p' });
+    expect(load).toThrow(UserError);
+    expect(load).toThrow(/\/nowhere\/c\.(pem|key).*does not exist/);
+  });
+
+  it('counts an empty variable as unset', () => {
+    expect(loadTemporalConfig({ ...base, TEMPORAL_ADDRESS: '', TEMPORAL_NAMESPACE: '' })).toMatchObject({
+      address: 'localhost:7233',
+      namespace: 'backgroundcheck_namespace',
+    });
   });
 });

@@ -17,11 +17,16 @@ function errorsAsText(_key: string, value: unknown): unknown {
  * The one way this project installs the SDK runtime (once per process, before any worker or native
  * connection): a logger that never prints an SSN unmasked, and no SDK signal handlers, because every
  * command shuts down by itself, within a bound. `core` is the level for Core's own (Rust) lines.
+ * `forTests`: everything to stderr, and Core's lines straight there rather than forwarded to the JS
+ * logger, whose forwarding keeps the event loop alive for as long as the runtime lives.
  */
-export function installRuntime(level: LogLevel = 'INFO', core: LogLevel = 'WARN'): void {
+export function installRuntime(level: LogLevel = 'INFO', core: LogLevel = 'WARN', forTests = false): void {
+  const print = (line: string) => (forTests ? process.stderr.write(`${line}\n`) : console.log(line));
   Runtime.install({
-    logger: new DefaultLogger(level, (entry) => console.log(formatLogEntry(entry))),
-    telemetryOptions: { logging: { filter: { core, other: 'ERROR' }, forward: {} } },
+    logger: new DefaultLogger(level, (entry) => print(formatLogEntry(entry))),
+    telemetryOptions: {
+      logging: { filter: { core, other: 'ERROR' }, ...(forTests ? { console: {} } : { forward: {} }) },
+    },
     shutdownSignals: [],
   });
 }

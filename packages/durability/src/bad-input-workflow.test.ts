@@ -6,10 +6,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
-import { createTimeSkippingEnv } from '@background-check/servers';
+import { createTimeSkippingEnv, countEvents } from '@background-check/test-support';
 import { describeFailure } from '@background-check/starter';
 import { createWorker } from '@background-check/worker';
-import { countEvents } from './executions';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -44,14 +43,19 @@ test.each(cases)('%s: the execution fails once, clearly, without retries', async
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(WorkflowFailedError);
-  expect(describeFailure(err)).toContain(`Background check failed: activity ssnTrace failed: Invalid SSN: ${problem}. Pass an SSN in the form ###-##-####`);
+  expect(describeFailure(err)).toContain(
+    `Background check failed: activity ssnTrace failed: Invalid SSN: ${problem}. Pass an SSN in the form ###-##-####`,
+  );
 
   const history = await handle.fetchHistory();
   expect(countEvents(history, 'ActivityTaskFailed')).toBe(1);
   expect(countEvents(history, 'WorkflowExecutionFailed')).toBe(1);
-  const started = history.events!.find((e) => e.activityTaskStartedEventAttributes)!.activityTaskStartedEventAttributes!;
+  const started = history.events!.find(
+    (e) => e.activityTaskStartedEventAttributes,
+  )!.activityTaskStartedEventAttributes!;
   expect(started.attempt).toBe(1); // non-retryable: no second attempt
-  const failure = history.events!.find((e) => e.activityTaskFailedEventAttributes)!.activityTaskFailedEventAttributes!.failure!;
+  const failure = history.events!.find((e) => e.activityTaskFailedEventAttributes)!.activityTaskFailedEventAttributes!
+    .failure!;
   expect(failure.applicationFailureInfo?.type).toBe('InvalidSsn');
   expect(failure.applicationFailureInfo?.nonRetryable).toBe(true);
 });

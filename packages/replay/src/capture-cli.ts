@@ -30,13 +30,11 @@ runCommand(async () => {
     USAGE,
   );
   const limit = intOption(values.limit, 'limit', 100);
+  const dryRun = values['dry-run'];
   const outDir = values.out ? userPath(values.out) : path.join(repoRoot(), 'histories');
   const shown = path.relative(process.env.INIT_CWD ?? process.cwd(), outDir) || '.';
-  const known = new Set<string>();
-  for (const file of fs.existsSync(outDir) ? listHistoryFiles(outDir) : []) {
-    const loaded = loadHistoryFile(file);
-    if ('history' in loaded) known.add(shapeOf(loaded.history));
-  }
+  const corpus = fs.existsSync(outDir) ? listHistoryFiles(outDir).map(loadHistoryFile) : [];
+  const known = new Set(corpus.flatMap((loaded) => ('history' in loaded ? [shapeOf(loaded.history)] : [])));
   const corpusShapes = known.size;
   const { client, connection, config } = await connectClient();
   const saved: string[] = [];
@@ -44,39 +42,34 @@ runCommand(async () => {
   try {
     const query = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus != 'Running'`;
     for await (const item of client.workflow.list({ query, pageSize: Math.min(limit, 100) }).intoHistories()) {
-      const { workflowId } = item;
-      const history = item.history as History;
       if (++examined > limit) break;
+      const history = item.history as History;
       const shape = shapeOf(history);
       if (known.has(shape)) continue;
       known.add(shape);
-      const last = history.events?.[history.events.length - 1];
-      const status = eventTypeName(last?.eventType)
+      const status = eventTypeName(history.events?.at(-1)?.eventType)
         .replace(/^WorkflowExecution/, '')
         .toLowerCase();
       const timer = history.events?.some((e) => e.timerStartedEventAttributes) ? 'timer' : 'no-timer';
       const runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId;
       const file = path.join(outDir, `${status}-${timer}_${runId}.json`);
-      if (!values['dry-run']) {
+      if (!dryRun) {
         fs.mkdirSync(outDir, { recursive: true });
         fs.writeFileSync(file, historyToJSON(history) + '\n');
       }
-      saved.push(
-        `${values['dry-run'] ? 'Would save' : 'Saved'} ${path.join(shown, path.basename(file))}  (${status}-${timer}, workflow id ${workflowId})`,
-      );
+      const name = path.join(shown, path.basename(file));
+      saved.push(`${dryRun ? 'Would save' : 'Saved'} ${name}  (${status}-${timer}, workflow id ${item.workflowId})`);
     }
   } finally {
     await connection.close();
   }
-  examined = Math.min(examined, limit);
   console.log(
-    `Looked at ${examined} closed ${WORKFLOW_TYPE} executions in "${config.namespace}" on ${config.address}; the corpus (${shown}) had ${corpusShapes} shapes.`,
+    `Looked at ${Math.min(examined, limit)} closed ${WORKFLOW_TYPE} executions in "${config.namespace}" on ${config.address}; the corpus (${shown}) had ${corpusShapes} shapes.`,
   );
   for (const line of saved) console.log(line);
   const plural = saved.length === 1 ? '' : 's';
+  const dry = dryRun ? ' (dry run: nothing saved)' : '';
   console.log(
-    saved.length === 0
-      ? 'Nothing new: every shape is already in the corpus.'
-      : `${saved.length} new shape${plural}${values['dry-run'] ? ' (dry run: nothing saved)' : ''}.`,
+    saved.length ? `${saved.length} new shape${plural}${dry}.` : 'Nothing new: every shape is already in the corpus.',
   );
-});
+}, USAGE);

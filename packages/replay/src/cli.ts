@@ -45,15 +45,15 @@ runCommand(async () => {
     USAGE,
     true,
   );
-  const format = values.format;
+  const { format, shard: shardText } = values;
   if (!['text', 'json', 'junit'].includes(format))
     throw new UserError(`--format takes text, json or junit, not "${format}".`, 2);
-  const shard = values.shard ? /^(\d+)\/(\d+)$/.exec(values.shard) : undefined;
-  if (values.shard && (!shard || Number(shard[1]) < 1 || Number(shard[1]) > Number(shard[2]))) {
-    throw new UserError(`--shard takes K/N with 1 <= K <= N (e.g. 2/4), not "${values.shard}".`, 2);
-  }
+  const [, k, n] = (shardText && /^(\d+)\/(\d+)$/.exec(shardText)) || [];
+  if (shardText && !(Number(k) >= 1 && Number(k) <= Number(n)))
+    throw new UserError(`--shard takes K/N with 1 <= K <= N (e.g. 2/4), not "${shardText}".`, 2);
   if ((values.query || values.limit) && !values.server) throw new UserError('--query and --limit go with --server.', 2);
   const timeoutMs = intOption(values.timeout, 'timeout', 10) * 1000;
+  const limit = intOption(values.limit, 'limit', 20);
   const root = repoRoot();
   const workflowTypes = Object.keys(workflows);
 
@@ -71,39 +71,28 @@ runCommand(async () => {
   }
   if (values.server) {
     const { client, connection } = await connectClient();
-    try {
-      const limit = intOption(values.limit, 'limit', 20);
-      inputs.push(...(await serverHistories(client, { query: values.query, limit, workflowTypes })));
-    } finally {
-      await connection.close();
-    }
+    const found = serverHistories(client, { query: values.query, limit, workflowTypes });
+    inputs.push(...(await found.finally(() => connection.close())));
   }
-  const mine = shard ? inputs.filter((i) => shardOf(i.source, Number(shard[2])) === Number(shard[1]) - 1) : inputs;
+  const mine = shardText ? inputs.filter((i) => shardOf(i.source, Number(n)) === Number(k) - 1) : inputs;
 
   const started = Date.now();
   installRuntime('WARN', 'ERROR'); // Core's own warning for each failed replay repeats what the report says better
   const workflowBundle = await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] }, (why) =>
     console.error(`Bundling the workflow code (${why})...`),
   );
-  const results = await replayHistories(mine, {
-    workflowBundle,
-    workflowTypes,
-    timeoutMs,
-    dataConverter: dataConverterFromEnv(),
-  });
+  const dataConverter = dataConverterFromEnv();
+  const results = await replayHistories(mine, { workflowBundle, workflowTypes, timeoutMs, dataConverter });
   applyVersioning(results, values['build-id']);
-  const elapsedMs = Date.now() - started;
+  const options = { verbose: values.verbose, elapsedMs: Date.now() - started };
 
-  const report = { text: formatText, json: formatJson, junit: formatJunit }[format as 'text'](results, {
-    verbose: values.verbose,
-    elapsedMs,
-  });
+  const report = { text: formatText, json: formatJson, junit: formatJunit }[format as 'text'](results, options);
   if (values.out) {
     fs.writeFileSync(userPath(values.out), report);
-    console.log(formatText(results, { verbose: values.verbose, elapsedMs }));
+    console.log(formatText(results, options));
     console.log(`Report (${format}) written to ${values.out}.`);
   } else console.log(report);
-  if (shard) console.error(`Shard ${values.shard}: ${mine.length} of ${inputs.length} histories.`);
+  if (shardText) console.error(`Shard ${shardText}: ${mine.length} of ${inputs.length} histories.`);
   const unsafe = Object.values(verdicts(results)).includes('unsafe');
   return unsafe || results.some((r) => r.status === 'invalid' || r.status === 'inconclusive') ? 1 : 0;
-});
+}, USAGE);

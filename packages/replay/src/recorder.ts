@@ -4,10 +4,8 @@ import { proxySinks, type Sinks, type WorkflowInterceptorsFactory } from '@tempo
 
 export interface CodeStep {
   kind: 'activity' | 'local-activity' | 'timer' | 'child-workflow' | 'complete' | 'fail';
-  /** Activity or child workflow type. */
-  name?: string;
-  /** Timer duration. */
-  seconds?: number;
+  name?: string; // activity or child workflow type
+  seconds?: number; // timer duration
 }
 
 export interface RecorderSinks extends Sinks {
@@ -16,40 +14,32 @@ export interface RecorderSinks extends Sinks {
 
 const { replayRecorder } = proxySinks<RecorderSinks>();
 
+/** An outbound call that records its step (if any) before going on. */
+const recording =
+  <I, O>(stepOf: (input: I) => CodeStep | false) =>
+  (input: I, next: (input: I) => O): O => {
+    const step = stepOf(input);
+    if (step) replayRecorder.step(step);
+    return next(input);
+  };
+
 export const interceptors: WorkflowInterceptorsFactory = () => ({
   inbound: [
     {
-      async execute(input, next) {
-        try {
-          const result = await next(input);
-          replayRecorder.step({ kind: 'complete' });
-          return result;
-        } catch (err) {
-          replayRecorder.step({ kind: 'fail' });
-          throw err;
-        }
-      },
+      execute: (input, next) =>
+        next(input).then(
+          (result) => (replayRecorder.step({ kind: 'complete' }), result),
+          (err) => (replayRecorder.step({ kind: 'fail' }), Promise.reject(err)),
+        ),
     },
   ],
   outbound: [
     {
-      scheduleActivity(input, next) {
-        replayRecorder.step({ kind: 'activity', name: input.activityType });
-        return next(input);
-      },
-      scheduleLocalActivity(input, next) {
-        // A local activity's retries after a backoff come through here again: record its first attempt.
-        if (input.attempt === 1) replayRecorder.step({ kind: 'local-activity', name: input.activityType });
-        return next(input);
-      },
-      startTimer(input, next) {
-        replayRecorder.step({ kind: 'timer', seconds: input.durationMs / 1000 });
-        return next(input);
-      },
-      startChildWorkflowExecution(input, next) {
-        replayRecorder.step({ kind: 'child-workflow', name: input.workflowType });
-        return next(input);
-      },
+      scheduleActivity: recording((i) => ({ kind: 'activity', name: i.activityType })),
+      // A local activity's retries after a backoff come through here again: record its first attempt.
+      scheduleLocalActivity: recording((i) => i.attempt === 1 && { kind: 'local-activity', name: i.activityType }),
+      startTimer: recording((i) => ({ kind: 'timer', seconds: i.durationMs / 1000 })),
+      startChildWorkflowExecution: recording((i) => ({ kind: 'child-workflow', name: i.workflowType })),
     },
   ],
 });

@@ -10,32 +10,22 @@ import type { Versioning } from './versioning';
 /** The recorder's module path, for `prebuiltBundle(name, { interceptorModules: [RECORDER] })`. */
 export const RECORDER = require.resolve('./recorder');
 
-export type Status = 'pass' | 'fail' | 'exempt' | 'inconclusive' | 'invalid';
-
 export interface HistoryInput {
-  /** A file path, or `workflowId/runId` for a history from the server. */
-  source: string;
+  source: string; // a file path, or `workflowId/runId` for a history from the server
   workflowId?: string;
   runId?: string;
   loaded: Loaded;
 }
 
-export interface ReplayResult {
-  source: string;
-  workflowId?: string;
-  runId?: string;
+export interface ReplayResult extends Omit<HistoryInput, 'loaded'> {
   workflowType?: string;
-  status: Status;
-  /** Why it failed, was not judged, or is exempt, in a sentence (for non-determinism: see divergence). */
-  message?: string;
+  status: 'pass' | 'fail' | 'exempt' | 'inconclusive' | 'invalid';
+  message?: string; // why it failed, was not judged, or is exempt, in a sentence (non-determinism: see divergence)
   divergence?: Divergence;
-  /** Core's message, for non-determinism and replay errors. */
-  sdkMessage?: string;
+  sdkMessage?: string; // Core's message, for non-determinism and replay errors
   history?: History;
-  /** How the execution is versioned, from its history. */
-  versioning?: Versioning;
-  /** For an exempt (pinned) execution: whether it would fail if moved to the new build. */
-  wouldFailIfMoved?: boolean;
+  versioning?: Versioning; // how the execution is versioned, from its history
+  wouldFailIfMoved?: boolean; // for an exempt (pinned) execution: whether it would fail if moved to the new build
 }
 
 export interface ReplayOptions {
@@ -43,16 +33,8 @@ export interface ReplayOptions {
   workflowBundle: { codePath: string } | { code: string };
   /** Workflow types the code defines; a history of another type fails without a replay. */
   workflowTypes: string[];
-  /** Bound on each history's replay; default 10 s. */
-  timeoutMs?: number;
-  /** For histories with encrypted payloads. */
-  dataConverter?: DataConverter;
-}
-
-interface Outcome {
-  error?: Error;
-  timedOut?: boolean;
-  steps: CodeStep[];
+  timeoutMs?: number; // bound on each history's replay; default 10 s
+  dataConverter?: DataConverter; // for histories with encrypted payloads
 }
 
 /**
@@ -60,69 +42,42 @@ interface Outcome {
  * commanded in each. A replay that overruns its bound is reported and left behind (it cannot be stopped
  * from here); the rest go on with a fresh worker.
  */
-async function replayAll(items: History[], options: ReplayOptions): Promise<Outcome[]> {
-  const outcomes: Outcome[] = items.map(() => ({ steps: [] }));
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const sinks: InjectedSinks<RecorderSinks> = {
-    replayRecorder: {
-      step: { fn: (info, step) => void outcomes[Number(info.workflowId)]?.steps.push(step), callDuringReplay: true },
-    },
-  };
+async function replayAll(items: { history?: History }[], options: ReplayOptions) {
+  const { workflowBundle, dataConverter, timeoutMs = 10_000 } = options;
+  const outcomes: { steps: CodeStep[]; error?: Error; timedOut?: boolean }[] = items.map(() => ({ steps: [] }));
+  const step = (info: { workflowId: string }, s: CodeStep) => void outcomes[Number(info.workflowId)]?.steps.push(s);
+  const sinks: InjectedSinks<RecorderSinks> = { replayRecorder: { step: { fn: step, callDuringReplay: true } } };
   let current = 0;
   while (current < items.length) {
     const first = current;
     async function* feed() {
       for (current = first; current < items.length; current++)
-        yield { workflowId: String(current), history: items[current]! };
+        yield { workflowId: String(current), history: items[current]!.history! };
     }
     const replays = Worker.runReplayHistories(
-      {
-        workflowBundle: options.workflowBundle,
-        dataConverter: options.dataConverter,
-        replayName: 'replay-test',
-        sinks,
-      },
+      { workflowBundle, dataConverter, replayName: 'replay-test', sinks },
       feed(),
     );
     for (;;) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
       const next = await Promise.race([replays.next(), late]).finally(() => clearTimeout(timer));
-      if (next === 'late') {
-        outcomes[current]!.timedOut = true;
-        current++;
-        break;
-      }
+      if (next === 'late') break;
       if (next.done) return outcomes;
       outcomes[Number(next.value.workflowId)]!.error = next.value.error;
     }
+    outcomes[current++]!.timedOut = true;
   }
   return outcomes;
 }
 
 const isNondeterminism = (e: Error) => e.name === 'DeterminismViolationError' || /\[TMPRL1100\]/.test(e.message);
 
-/** A replay error other than non-determinism, in a sentence, with what to do for encrypted payloads. */
-function describeError(error: Error): string {
-  const inner =
-    /Failure \{ message: "((?:[^"\\]|\\.)*)"/.exec(error.message)?.[1]?.replace(/\\"/g, '"') ??
-    coreMessage(error.message);
-  const encrypted = /binary\/encrypted/.test(inner)
-    ? " The history's payloads are encrypted: set BACKGROUNDCHECK_CODEC_KEY to the key they were written with (see packages/codec)."
-    : '';
-  return `the workflow code failed while replaying: ${inner}.${encrypted}`;
-}
-
 /** The recorded failure when the history's last workflow task failed: replay cannot judge such a history. */
-function lastTaskFailure(history: History): string | undefined {
-  const events = history.events ?? [];
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i]!;
-    if (e.workflowTaskCompletedEventAttributes) return undefined;
-    const failure = e.workflowTaskFailedEventAttributes?.failure;
-    if (e.workflowTaskFailedEventAttributes) return coreMessage(failure?.message ?? 'no message');
-  }
-  return undefined;
+function lastTaskFailure({ events }: History): string | undefined {
+  const tasks = events?.filter((e) => e.workflowTaskCompletedEventAttributes || e.workflowTaskFailedEventAttributes);
+  const failed = tasks?.at(-1)?.workflowTaskFailedEventAttributes;
+  return failed ? coreMessage(failed.failure?.message ?? 'no message') : undefined;
 }
 
 /**
@@ -130,32 +85,26 @@ function lastTaskFailure(history: History): string | undefined {
  * started a timer has removed the timer, or moved it after X; code that schedules X where the history
  * scheduled Y has switched the type, or added X before Y. Replaying an edited copy of the history tells.
  */
-async function confirm(failed: { history: History; d: Divergence; code: CodeStep[] }[], options: ReplayOptions) {
-  const guesses = failed.flatMap((f) => {
-    if (f.d.change === 'timer-removed' && f.d.eventId) return [{ f, edited: withoutTimer(f.history, f.d.eventId) }];
-    const typed = /scheduled activity (\S+)$/.exec(f.d.code)?.[1];
-    if (f.d.change === 'activity-type-switched' && f.d.eventId && typed)
-      return [{ f, edited: withActivityType(f.history, f.d.eventId, typed) }];
-    return [];
+async function confirm(results: ReplayResult[], options: ReplayOptions) {
+  const guesses = results.flatMap(({ history, divergence: d }) => {
+    if (!history || !d) return [];
+    const typed = /scheduled activity (\S+)$/.exec(d.code)?.[1];
+    const edited =
+      (d.change === 'timer-removed' && withoutTimer(history, d.eventId)) ||
+      (d.change === 'activity-type-switched' && typed && withActivityType(history, d.eventId, typed));
+    return edited ? [{ d, history: edited }] : [];
   });
-  const usable = guesses.filter((g): g is typeof g & { edited: History } => g.edited !== undefined);
-  const outcomes = await replayAll(
-    usable.map((g) => g.edited),
-    options,
-  );
-  usable.forEach(({ f, edited }, i) => {
+  const outcomes = await replayAll(guesses, options);
+  guesses.forEach(({ d, history }, i) => {
     const { error, steps } = outcomes[i]!;
-    const next = error && isNondeterminism(error) ? explain(edited, steps, error.message) : undefined;
-    if (f.d.change === 'timer-removed' && next?.change === 'timer-added') {
-      Object.assign(f.d, {
-        change: 'reordered',
-        summary: `steps were reordered: the code ${next.code} later, after ${f.d.code.replace(/^scheduled /, '')}`,
-      });
-    } else if (f.d.change === 'activity-type-switched' && next?.change && /^activity-/.test(next.change)) {
-      Object.assign(f.d, {
-        change: 'activity-added',
-        summary: `an activity call was added (${f.d.code.replace(/^scheduled /, '')}, before the history's)`,
-      });
+    const next = error && isNondeterminism(error) ? explain(history, steps, error.message) : undefined;
+    const codeDid = d.code.replace(/^scheduled /, '');
+    if (d.change === 'timer-removed' && next?.change === 'timer-added') {
+      d.change = 'reordered';
+      d.summary = `steps were reordered: the code ${next.code} later, after ${codeDid}`;
+    } else if (d.change === 'activity-type-switched' && next?.change.startsWith('activity-')) {
+      d.change = 'activity-added';
+      d.summary = `an activity call was added (${codeDid}, before the history's)`;
     }
   });
 }
@@ -166,44 +115,35 @@ async function confirm(failed: { history: History; d: Divergence; code: CodeStep
  * Results come back in input order.
  */
 export async function replayHistories(inputs: HistoryInput[], options: ReplayOptions): Promise<ReplayResult[]> {
-  const results: ReplayResult[] = inputs.map(({ source, workflowId, runId, loaded }) => {
-    if ('problem' in loaded) return { source, workflowId, runId, status: 'invalid', message: loaded.problem };
+  const results: ReplayResult[] = inputs.map(({ loaded, ...input }) => {
+    if ('problem' in loaded) return { ...input, status: 'invalid', message: loaded.problem };
     const { history, workflowType } = loaded;
-    const base = { source, workflowId, runId, workflowType, history };
-    if (options.workflowTypes.includes(workflowType)) return { ...base, status: 'pass' };
+    if (options.workflowTypes.includes(workflowType)) return { ...input, workflowType, history, status: 'pass' };
     const defined = options.workflowTypes.join(', ') || 'nothing';
     const message = `the history is of workflow type "${workflowType}", which the code does not define (it defines: ${defined}). Removing or renaming a workflow type breaks its open executions: keep the old export.`;
-    return { ...base, status: 'fail', message };
+    return { ...input, workflowType, history, status: 'fail', message };
   });
   const toReplay = results.filter((r) => r.status === 'pass');
-  const outcomes = await replayAll(
-    toReplay.map((r) => r.history!),
-    options,
-  );
-  const failed: { history: History; d: Divergence; code: CodeStep[] }[] = [];
+  const outcomes = await replayAll(toReplay, options);
+  const bound = (options.timeoutMs ?? 10_000) / 1000;
   toReplay.forEach((r, i) => {
     const { error, timedOut, steps } = outcomes[i]!;
-    if (timedOut)
-      Object.assign(r, {
-        status: 'fail',
-        message: `the replay did not finish within ${(options.timeoutMs ?? 10_000) / 1000} s.`,
-      });
-    else if (error && isNondeterminism(error)) {
-      r.divergence = explain(r.history!, steps, error.message);
-      Object.assign(r, { status: 'fail', sdkMessage: coreMessage(error.message) });
-      failed.push({ history: r.history!, d: r.divergence, code: steps });
-    } else if (error)
-      Object.assign(r, { status: 'fail', message: describeError(error), sdkMessage: coreMessage(error.message) });
-    else {
-      const failure = lastTaskFailure(r.history!);
-      // The SDK replays such a history as a success: its last task's failure is not re-checked.
-      if (failure)
-        Object.assign(r, {
-          status: 'inconclusive',
-          message: `the last workflow task failed (${failure}); replay cannot judge it.`,
-        });
+    const failure = lastTaskFailure(r.history!);
+    if (timedOut) Object.assign(r, { status: 'fail', message: `the replay did not finish within ${bound} s.` });
+    else if (error && isNondeterminism(error)) r.divergence = explain(r.history!, steps, error.message);
+    else if (error) {
+      const encrypted = /binary\/encrypted/.test(error.message)
+        ? " The history's payloads are encrypted: set BACKGROUNDCHECK_CODEC_KEY to the key they were written with (see packages/codec)."
+        : '';
+      r.message = `the workflow code failed while replaying: ${coreMessage(error.message)}.${encrypted}`;
     }
+    // The SDK replays such a history as a success: its last task's failure is not re-checked.
+    else if (failure) {
+      r.status = 'inconclusive';
+      r.message = `the last workflow task failed (${failure}); replay cannot judge it.`;
+    }
+    if (error) Object.assign(r, { status: 'fail', sdkMessage: coreMessage(error.message) });
   });
-  await confirm(failed, options);
+  await confirm(toReplay, options);
   return results;
 }

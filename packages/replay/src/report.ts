@@ -1,11 +1,8 @@
 import { verdicts, type Verdict } from './versioning';
 import type { ReplayResult } from './replay';
 
-export interface ReportOptions {
-  /** Show Core's whole message (default: cut to one readable line). */
-  verbose?: boolean;
-  elapsedMs?: number;
-}
+/** `verbose`: Core's whole message (default: cut to one readable line). */
+export type ReportOptions = { verbose?: boolean; elapsedMs?: number };
 
 const LABELS = { pass: 'PASS', fail: 'FAIL', exempt: 'EXEMPT', inconclusive: 'INCONCLUSIVE', invalid: 'FAIL' } as const;
 const VERDICT_WORDS: Record<Verdict, string> = {
@@ -17,6 +14,8 @@ const VERDICT_WORDS: Record<Verdict, string> = {
 };
 
 const cut = (text: string, verbose?: boolean) => (verbose || text.length <= 240 ? text : `${text.slice(0, 237)}...`);
+const count = (results: ReplayResult[], ...statuses: string[]) =>
+  results.filter((r) => statuses.includes(r.status)).length;
 
 /** The lines under a result that is not a plain pass. */
 export function explanationLines(r: ReplayResult, verbose?: boolean): string[] {
@@ -35,34 +34,33 @@ export function explanationLines(r: ReplayResult, verbose?: boolean): string[] {
       ...(r.sdkMessage ? [`  SDK: ${cut(r.sdkMessage, verbose)}`] : []),
     ];
   }
-  const heading = { invalid: 'not a replayable history:', exempt: 'exempt:', inconclusive: 'inconclusive:' }[
-    r.status as string
-  ];
-  const lines = [heading ?? 'replay failed:', ...(r.message ?? '').split('\n').map((l) => `  ${l}`)];
+  const heading =
+    { invalid: 'not a replayable history:', fail: 'replay failed:' }[r.status as 'fail'] ?? `${r.status}:`;
+  const lines = [heading, ...(r.message ?? '').split('\n').map((l) => `  ${l}`)];
   if (r.status === 'fail' && r.sdkMessage && verbose) lines.push(`  SDK: ${r.sdkMessage}`);
   return lines;
 }
 
-function counts(results: ReplayResult[]) {
-  const n = (...s: string[]) => results.filter((r) => s.includes(r.status)).length;
-  return { passed: n('pass'), failed: n('fail', 'invalid'), exempt: n('exempt'), inconclusive: n('inconclusive') };
-}
+const counts = (results: ReplayResult[]) => ({
+  passed: count(results, 'pass'),
+  failed: count(results, 'fail', 'invalid'),
+  exempt: count(results, 'exempt'),
+  inconclusive: count(results, 'inconclusive'),
+});
 
 /** One line per history, the reason indented under anything but a pass, the verdicts, then the totals. */
 export function formatText(results: ReplayResult[], { verbose, elapsedMs }: ReportOptions = {}): string {
-  const lines: string[] = [];
-  for (const r of results) {
-    lines.push(`${LABELS[r.status]}  ${r.source}`);
-    if (r.status !== 'pass') lines.push(...explanationLines(r, verbose).map((l) => `      ${l}`));
-  }
-  lines.push('');
-  for (const [type, verdict] of Object.entries(verdicts(results))) lines.push(`${type}: ${VERDICT_WORDS[verdict]}`);
+  const lines = results.flatMap((r) => [
+    `${LABELS[r.status]}  ${r.source}`,
+    ...(r.status === 'pass' ? [] : explanationLines(r, verbose).map((l) => `      ${l}`)),
+  ]);
+  lines.push('', ...Object.entries(verdicts(results)).map(([type, verdict]) => `${type}: ${VERDICT_WORDS[verdict]}`));
+  const { length } = results;
   if (elapsedMs !== undefined)
-    lines.push(`Replayed ${results.length} ${results.length === 1 ? 'history' : 'histories'} in ${(elapsedMs / 1000).toFixed(1)} s.`);
+    lines.push(`Replayed ${length} ${length === 1 ? 'history' : 'histories'} in ${(elapsedMs / 1000).toFixed(1)} s.`);
   const c = counts(results);
-  const extra = [c.exempt && `${c.exempt} exempt`, c.inconclusive && `${c.inconclusive} inconclusive`].filter(Boolean);
-  lines.push(`replay: ${c.passed} passed, ${c.failed} failed${extra.map((e) => `, ${e}`).join('')}`);
-  return lines.join('\n');
+  const extra = [c.exempt && `, ${c.exempt} exempt`, c.inconclusive && `, ${c.inconclusive} inconclusive`];
+  return [...lines, `replay: ${c.passed} passed, ${c.failed} failed${extra.filter(Boolean).join('')}`].join('\n');
 }
 
 /** One object per history, and the verdicts: for CI steps that read JSON. */
@@ -75,31 +73,23 @@ const xml = (s: string) =>
   s.replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);
 
 /** JUnit XML: one test case per history; a failure's message is its explanation. */
-export function formatJunit(results: ReplayResult[], { elapsedMs }: ReportOptions = {}): string {
-  const c = counts(results);
+export function formatJunit(results: ReplayResult[], { elapsedMs = 0 }: ReportOptions = {}): string {
   const cases = results.map((r) => {
     const head = `    <testcase classname="replay.${xml(r.workflowType ?? 'unknown')}" name="${xml(r.source)}">`;
-    const body = explanationLines(r).join('\n');
-    const summary =
-      r.divergence && r.status !== 'exempt'
-        ? `${r.divergence.summary} (event ${r.divergence.eventId})`
-        : (r.message ?? r.status);
-    const inner = {
-      pass: '',
-      fail: `\n      <failure message="${xml(summary)}" type="${r.divergence?.change ?? 'replay-failed'}">${xml(body)}</failure>\n    `,
-      invalid: `\n      <error message="${xml(summary)}" type="invalid">${xml(body)}</error>\n    `,
-      inconclusive: `\n      <error message="${xml(summary)}" type="inconclusive">${xml(body)}</error>\n    `,
-      exempt: `\n      <skipped message="${xml(summary)}"/>\n    `,
-    }[r.status];
-    return `${head}${inner}</testcase>`;
+    if (r.status === 'pass') return `${head}</testcase>`;
+    const d = r.status === 'exempt' ? undefined : r.divergence;
+    const message = `message="${xml(d ? `${d.summary} (event ${d.eventId})` : (r.message ?? r.status))}"`;
+    const [tag, type] = r.status === 'fail' ? ['failure', d?.change ?? 'replay-failed'] : ['error', r.status];
+    const body = `<${tag} ${message} type="${type}">${xml(explanationLines(r).join('\n'))}</${tag}>`;
+    return `${head}\n      ${r.status === 'exempt' ? `<skipped ${message}/>` : body}\n    </testcase>`;
   });
-  const time = ((elapsedMs ?? 0) / 1000).toFixed(3);
-  const errors = results.filter((r) => r.status === 'invalid' || r.status === 'inconclusive').length;
-  const failures = results.filter((r) => r.status === 'fail').length;
+  const [failures, errors] = [count(results, 'fail'), count(results, 'invalid', 'inconclusive')];
+  const totals = `tests="${results.length}" failures="${failures}" errors="${errors}"`;
+  const time = `time="${(elapsedMs / 1000).toFixed(3)}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="replay" tests="${results.length}" failures="${failures}" errors="${errors}" time="${time}">`,
-    `  <testsuite name="replay" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${c.exempt}" time="${time}">`,
+    `<testsuites name="replay" ${totals} ${time}>`,
+    `  <testsuite name="replay" ${totals} skipped="${count(results, 'exempt')}" ${time}>`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

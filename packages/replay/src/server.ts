@@ -6,59 +6,45 @@ import type { HistoryInput } from './replay';
 export interface ServerQuery {
   /** A visibility query; default: every open execution of `workflowTypes`, plus the latest closed ones. */
   query?: string;
-  /** How many closed executions (or, with a query, matches) to take; default 20. */
-  limit?: number;
+  limit?: number; // how many closed executions (or, with a query, matches) to take; default 20
   workflowTypes: string[];
-  /** Histories downloaded at once. */
-  concurrency?: number;
 }
 
-async function download(client: Client, query: string, limit: number, concurrency: number): Promise<HistoryInput[]> {
+/** Up to `limit` histories of the executions the query matches, downloaded 10 at a time. */
+async function download(client: Client, query: string, limit: number): Promise<HistoryInput[]> {
   const out: HistoryInput[] = [];
   try {
-    const histories = client.workflow.list({ query, pageSize: Math.min(limit, 1000) }).intoHistories({ concurrency });
-    for await (const item of histories) {
-      const { workflowId } = item;
-      const history = item.history as History;
-      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const executions = client.workflow.list({ query, pageSize: Math.min(limit, 1000) });
+    for await (const { workflowId, history } of executions.intoHistories({ concurrency: 10 })) {
+      const started = (history as History).events?.[0]?.workflowExecutionStartedEventAttributes;
       const runId = started?.originalExecutionRunId ?? '';
-      const workflowType = started?.workflowType?.name ?? '';
-      out.push({ source: `${workflowId}/${runId}`, workflowId, runId, loaded: { history, workflowType } });
-      if (out.length >= limit) break;
+      const loaded = { history: history as History, workflowType: started?.workflowType?.name ?? '' };
+      if (out.push({ source: `${workflowId}/${runId}`, workflowId, runId, loaded }) >= limit) break;
     }
   } catch (err) {
     // The client wraps the gRPC error in a ServiceError: its status and the server's reason are on the cause.
     const grpc = ((err as { cause?: unknown }).cause ?? err) as { code?: number; details?: string };
-    if (grpc.code === 3 /* INVALID_ARGUMENT */) {
-      throw new UserError(
-        `The server refused the query ${JSON.stringify(query)}: ${grpc.details ?? (err as Error).message}. Check its syntax (https://docs.temporal.io/list-filter).`,
-        2,
-      );
-    }
-    throw err;
+    if (grpc.code !== 3 /* INVALID_ARGUMENT */) throw err;
+    throw new UserError(
+      `The server refused the query ${JSON.stringify(query)}: ${grpc.details ?? (err as Error).message}. Check its syntax (https://docs.temporal.io/list-filter).`,
+      2,
+    );
   }
   return out;
 }
 
 /** Histories of executions on the server, downloaded concurrently, each named `workflowId/runId`. */
-export async function serverHistories(client: Client, q: ServerQuery): Promise<HistoryInput[]> {
-  const concurrency = q.concurrency ?? 10;
-  const limit = q.limit ?? 20;
+export async function serverHistories(client: Client, { query, limit = 20, workflowTypes }: ServerQuery) {
   const run = async () => {
-    if (q.query) return await download(client, q.query, limit, concurrency);
-    const types = `WorkflowType IN (${q.workflowTypes.map((t) => `'${t.replace(/'/g, "\\'")}'`).join(', ')})`;
-    const open = await download(client, `${types} AND ExecutionStatus = 'Running'`, Infinity, concurrency);
-    const closed = await download(client, `${types} AND ExecutionStatus != 'Running'`, limit, concurrency);
-    return [...open, ...closed];
+    if (query) return await download(client, query, limit);
+    const types = `WorkflowType IN (${workflowTypes.map((t) => `'${t.replace(/'/g, "\\'")}'`).join(', ')})`;
+    const open = await download(client, `${types} AND ExecutionStatus = 'Running'`, Infinity);
+    return [...open, ...(await download(client, `${types} AND ExecutionStatus != 'Running'`, limit))];
   };
   const found = await withTimeout(run(), 300_000, 'Downloading histories from the server');
-  if (found.length === 0) {
-    const what = q.query
-      ? `No execution matches ${JSON.stringify(q.query)}`
-      : `No execution of ${q.workflowTypes.join(', ')}`;
-    throw new UserError(
-      `${what} on the server: nothing was checked. Start one (\`pnpm start:workflow\`), or check the namespace and the query.`,
-    );
-  }
-  return found;
+  if (found.length > 0) return found;
+  const what = query ? `No execution matches ${JSON.stringify(query)}` : `No execution of ${workflowTypes.join(', ')}`;
+  throw new UserError(
+    `${what} on the server: nothing was checked. Start one (\`pnpm start:workflow\`), or check the namespace and the query.`,
+  );
 }

@@ -7,25 +7,19 @@ export interface Versioning {
   /** The Worker Deployment version the execution last ran on (or is pinned to by an override). */
   deploymentName?: string;
   buildId?: string;
-  /** Set when a versioning override, not the worker, decided the behavior. */
-  override?: boolean;
+  override?: boolean; // set when a versioning override, not the worker, decided the behavior
 }
 
-type Override = temporal.api.workflow.v1.IVersioningOverride | null | undefined;
-const BEHAVIORS: Record<number, Versioning['behavior'] | undefined> = { 1: 'PINNED', 2: 'AUTO_UPGRADE' };
+/** A version's names, empty ones left out. */
+const named = (deploymentName?: string | null, buildId?: string | null) => ({
+  deploymentName: deploymentName || undefined,
+  buildId: buildId || undefined,
+});
 
-function fromOverride(o: Override): Versioning | undefined {
-  if (!o) return undefined;
-  if (o.autoUpgrade || o.behavior === 2) return { behavior: 'AUTO_UPGRADE', override: true };
-  const pinned = o.pinned?.version;
-  if (pinned)
-    return {
-      behavior: 'PINNED',
-      deploymentName: pinned.deploymentName ?? undefined,
-      buildId: pinned.buildId ?? undefined,
-      override: true,
-    };
-  return undefined;
+function fromOverride(o: temporal.api.workflow.v1.IVersioningOverride | null | undefined): Versioning | undefined {
+  if (o?.autoUpgrade || o?.behavior === 2) return { behavior: 'AUTO_UPGRADE', override: true };
+  const v = o?.pinned?.version;
+  if (v) return { behavior: 'PINNED', ...named(v.deploymentName, v.buildId), override: true };
 }
 
 /**
@@ -37,28 +31,23 @@ export function versioningOf(history: History): Versioning {
   let override: Versioning | undefined;
   for (const e of history.events ?? []) {
     const started = e.workflowExecutionStartedEventAttributes;
-    if (started) override = fromOverride(started.versioningOverride);
-    if (e.workflowExecutionOptionsUpdatedEventAttributes) {
-      const updated = e.workflowExecutionOptionsUpdatedEventAttributes;
-      override = updated.unsetVersioningOverride ? undefined : (fromOverride(updated.versioningOverride) ?? override);
-    }
+    const updated = e.workflowExecutionOptionsUpdatedEventAttributes;
     const task = e.workflowTaskCompletedEventAttributes;
+    if (started) override = fromOverride(started.versioningOverride);
+    if (updated)
+      override = updated.unsetVersioningOverride ? undefined : (fromOverride(updated.versioningOverride) ?? override);
     if (!task) continue;
-    const behavior = BEHAVIORS[task.versioningBehavior ?? 0] ?? 'none';
+    const behavior = task.versioningBehavior === 1 ? 'PINNED' : task.versioningBehavior === 2 ? 'AUTO_UPGRADE' : 'none';
     const legacy = task.workerDeploymentVersion?.split('.');
-    const deploymentName =
-      task.deploymentVersion?.deploymentName ?? task.workerDeploymentName ?? legacy?.[0] ?? undefined;
-    const buildId = task.deploymentVersion?.buildId ?? legacy?.slice(1).join('.') ?? undefined;
-    found =
-      behavior === 'none'
-        ? { behavior }
-        : { behavior, deploymentName: deploymentName || undefined, buildId: buildId || undefined };
+    const name = task.deploymentVersion?.deploymentName ?? task.workerDeploymentName ?? legacy?.[0];
+    const buildId = task.deploymentVersion?.buildId ?? legacy?.slice(1).join('.');
+    found = behavior === 'none' ? { behavior } : { behavior, ...named(name, buildId) };
   }
-  if (override?.behavior === 'PINNED') return override;
-  return override ? { ...found, ...override } : found;
+  return override?.behavior === 'PINNED' ? override : { ...found, ...override };
 }
 
-export type Verdict = 'safe' | 'safe-while-pinned' | 'unsafe';
+const RANK = { safe: 0, 'safe-while-pinned': 1, unsafe: 2 };
+export type Verdict = keyof typeof RANK;
 
 /**
  * With `buildId` (the build the change ships as): a PINNED execution on another build never runs the new
@@ -67,11 +56,9 @@ export type Verdict = 'safe' | 'safe-while-pinned' | 'unsafe';
  */
 export function applyVersioning(results: ReplayResult[], buildId: string | undefined): void {
   for (const r of results) {
-    if (!r.history) continue;
-    const v = versioningOf(r.history);
-    r.versioning = v;
-    if (buildId === undefined || v.behavior !== 'PINNED' || v.buildId === buildId) continue;
-    if (r.status !== 'pass' && r.status !== 'fail') continue;
+    const v = r.history && (r.versioning = versioningOf(r.history));
+    const judged = r.status === 'pass' || r.status === 'fail';
+    if (buildId === undefined || v?.behavior !== 'PINNED' || v.buildId === buildId || !judged) continue;
     const wouldFail = r.status === 'fail';
     r.message = `pinned to ${v.deploymentName}:${v.buildId}, never runs build ${buildId}; ${wouldFail ? 'it WOULD FAIL if moved to it (do not move it with a versioning override)' : 'it would also replay on it'}.`;
     r.status = 'exempt';
@@ -87,8 +74,7 @@ export function verdicts(results: ReplayResult[]): Record<string, Verdict> {
     if (!r.workflowType || r.status === 'inconclusive') continue;
     const verdict: Verdict =
       r.status === 'fail' ? 'unsafe' : r.status === 'exempt' && r.wouldFailIfMoved ? 'safe-while-pinned' : 'safe';
-    const rank = { safe: 0, 'safe-while-pinned': 1, unsafe: 2 };
-    if (rank[verdict] >= rank[out[r.workflowType] ?? 'safe']) out[r.workflowType] = verdict;
+    if (RANK[verdict] >= RANK[out[r.workflowType] ?? 'safe']) out[r.workflowType] = verdict;
   }
   return out;
 }

@@ -46,7 +46,7 @@ async function run(
   return { code: exit.code, stdout: child.stdout(), stderr: child.stderr() };
 }
 
-const v0 = () => bundleVariant('v0');
+const v0 = () => bundleVariant('v0-before-sleep');
 const replayV0 = async (inputs: { source: string; history: History }[]) =>
   await replayHistories(
     inputs.map(({ source, history }) => ({ source, loaded: { history, workflowType: 'BackgroundCheck' } })),

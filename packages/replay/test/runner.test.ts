@@ -51,7 +51,7 @@ describe('on the time-skipping test server', () => {
   test("encrypted payloads: the client's fetchHistory() and its saved JSON replay with the key; without it the report says to set it", async () => {
     const dataConverter = dataConverterFromEnv({ [CODEC_KEY_ENV]: generateKey() })!;
     const client = new Client({ connection: env.connection, dataConverter });
-    const bundle = await bundleVariant('v0');
+    const bundle = await bundleVariant('v0-before-sleep');
     // The variant's bundle has the replay recorder: on a live worker its sink does nothing.
     const sinks = { replayRecorder: { step: { fn: () => undefined } } };
     const worker = await Worker.create({

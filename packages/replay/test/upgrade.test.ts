@@ -2,16 +2,15 @@
 // with patched() (fixtures/v1-patched) and with deprecatePatch() (fixtures/v2-deprecated), replayed
 // against each version of the code.
 import path from 'node:path';
+import { listHistoryFiles } from '../src/load';
 import { replayHistories, type ReplayResult } from '../src/replay';
-import { corpusFiles, fixtureFiles, inputsOf, probeDraws, replayBundle, tookTimerBranch } from './corpus';
-import { bundleVariant, type VariantName } from './variants';
+import { FIXTURES, corpusFiles, inputsOf, probeDraws, replayBundle, tookTimerBranch } from './corpus';
+import { bundleVariant } from './variants';
 
-const v0 = fixtureFiles('v0');
-const v1 = fixtureFiles('v1-patched');
-const v2 = fixtureFiles('v2-deprecated');
+const [v0, v1, v2] = ['v0', 'v1-patched', 'v2-deprecated'].map((dir) => listHistoryFiles(path.join(FIXTURES, dir)));
 const PATCH = 'background-check-random-sleep';
 
-async function replay(code: VariantName | 'current', files: string[]): Promise<Map<string, ReplayResult>> {
+async function replay(code: string, files: string[]): Promise<Map<string, ReplayResult>> {
   const workflowBundle = code === 'current' ? await replayBundle() : await bundleVariant(code);
   const results = await replayHistories(inputsOf(files), { workflowBundle, workflowTypes: ['BackgroundCheck'] });
   return new Map(results.map((r) => [r.source, r]));

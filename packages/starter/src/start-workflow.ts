@@ -64,4 +64,4 @@ runCommand(async () => {
   } finally {
     await connection.close();
   }
-});
+}, USAGE);

@@ -23,7 +23,7 @@ export function checkSsn(ssn: unknown): void {
   const problem = ssnProblem(ssn);
   if (problem) {
     throw new UserError(
-      `Invalid --ssn: ${problem}. Use the form ###-##-####, e.g. --ssn 555-55-5555. Nothing was started.`,
+      `Invalid --ssn: ${problem}. Use the form ###-##-#### (three digits, two digits, four digits). Nothing was started.`,
     );
   }
 }

@@ -1,9 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { SAMPLE_SSN, TASK_QUEUE } from '@background-check/common';
-import { eventTypeName } from '@background-check/history';
-import { createTimeSkippingEnv } from '@background-check/servers';
-import { prebuiltBundle } from './bundle';
+import { SAMPLE_SSN, TASK_QUEUE, eventTypeName } from '@background-check/common';
+import { createTimeSkippingEnv } from '@background-check/test-support';
 import { createWorker } from './worker';
 
 // The chapter's eleven events, and the same with the timer's two in front of the activity.
@@ -42,16 +40,13 @@ describe('BackgroundCheck workflow on the time-skipping test server', () => {
   // One worker for the whole file, running in the background: a Worker runs only once.
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
-    worker = await createWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      workflowBundle: await prebuiltBundle(),
-    });
+    // The prebuilt bundle, as `pnpm start:worker` runs it.
+    worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default' });
     running = worker.run();
   });
 
   afterAll(async () => {
-    worker?.shutdown();
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
     await running;
     await env?.teardown();
   });
@@ -71,7 +66,8 @@ describe('BackgroundCheck workflow on the time-skipping test server', () => {
         const events = (history.events ?? []).map((e) => eventTypeName(e.eventType));
         const timer = history.events?.find((e) => e.timerStartedEventAttributes)?.timerStartedEventAttributes;
         const branch = timer ? 'timer' : 'no timer';
-        if (!seen.has(branch)) seen.set(branch, { events, timerSeconds: Number(timer?.startToFireTimeout?.seconds ?? 0) });
+        if (!seen.has(branch))
+          seen.set(branch, { events, timerSeconds: Number(timer?.startToFireTimeout?.seconds ?? 0) });
       }
     }
     expect([...seen.keys()].sort()).toEqual(['no timer', 'timer']);
@@ -81,22 +77,34 @@ describe('BackgroundCheck workflow on the time-skipping test server', () => {
   });
 
   it('schedules ssnTrace with a 5 s schedule-to-close timeout', async () => {
-    const handle = await env.client.workflow.start('BackgroundCheck', { taskQueue: TASK_QUEUE, workflowId: 'background-check-options', args: [SAMPLE_SSN] });
+    const handle = await env.client.workflow.start('BackgroundCheck', {
+      taskQueue: TASK_QUEUE,
+      workflowId: 'background-check-options',
+      args: [SAMPLE_SSN],
+    });
     await handle.result();
     const history = await handle.fetchHistory();
-    const scheduled = history.events?.find((e) => e.activityTaskScheduledEventAttributes)?.activityTaskScheduledEventAttributes;
+    const scheduled = history.events?.find(
+      (e) => e.activityTaskScheduledEventAttributes,
+    )?.activityTaskScheduledEventAttributes;
     expect(scheduled?.activityType?.name).toBe('ssnTrace');
     expect(Number(scheduled?.scheduleToCloseTimeout?.seconds)).toBe(5);
   });
 
   it('fails the execution when the SSN is malformed, without retrying the activity', async () => {
-    const handle = await env.client.workflow.start('BackgroundCheck', { taskQueue: TASK_QUEUE, workflowId: 'background-check-bad-ssn', args: ['12-345'] });
+    const handle = await env.client.workflow.start('BackgroundCheck', {
+      taskQueue: TASK_QUEUE,
+      workflowId: 'background-check-bad-ssn',
+      args: ['12-345'],
+    });
     await expect(handle.result()).rejects.toThrow('Workflow execution failed');
     const history = await handle.fetchHistory();
     const started = history.events?.filter((e) => e.activityTaskStartedEventAttributes) ?? [];
     expect(started).toHaveLength(1);
     expect(started[0]!.activityTaskStartedEventAttributes!.attempt).toBe(1);
-    const failed = history.events?.find((e) => e.workflowExecutionFailedEventAttributes)?.workflowExecutionFailedEventAttributes;
+    const failed = history.events?.find(
+      (e) => e.workflowExecutionFailedEventAttributes,
+    )?.workflowExecutionFailedEventAttributes;
     expect(failed?.failure?.cause?.message).toContain('Invalid SSN');
   });
 });

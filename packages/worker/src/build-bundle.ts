@@ -3,8 +3,8 @@ import { runCommand } from '@background-check/common';
 import { prebuiltBundle } from './bundle';
 
 runCommand(async () => {
-  const { codePath } = await prebuiltBundle('workflow-bundle', {}, (reason) =>
-    console.log(`Bundling the workflow code (${reason})...`),
-  );
+  const force = process.argv.includes('--force');
+  const why = (reason: string) => console.log(`Bundling the workflow code (${reason})...`);
+  const { codePath } = await prebuiltBundle('workflow-bundle', {}, why, force);
   console.log(`Workflow bundle: ${codePath}`);
 });

@@ -4,16 +4,23 @@ import path from 'node:path';
 import { sourceFingerprint } from './bundle';
 
 describe('workflow bundle fingerprint', () => {
-  it('changes when workflow code changes, and not for tests or timestamps', () => {
+  it('changes when workflow code or an interceptor changes, and not for tests or timestamps', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-src-'));
-    fs.writeFileSync(path.join(dir, 'index.ts'), 'export async function BackgroundCheck() { return "pass"; }\n');
-    const first = sourceFingerprint(dir);
+    const workflowsPath = path.join(dir, 'index.ts');
+    fs.writeFileSync(workflowsPath, 'export async function BackgroundCheck() { return "pass"; }\n');
+    const first = sourceFingerprint({ workflowsPath });
 
     fs.writeFileSync(path.join(dir, 'index.test.ts'), 'it("x", () => undefined);\n');
-    fs.utimesSync(path.join(dir, 'index.ts'), new Date(0), new Date(0));
-    expect(sourceFingerprint(dir)).toBe(first);
+    fs.utimesSync(workflowsPath, new Date(0), new Date(0));
+    expect(sourceFingerprint({ workflowsPath })).toBe(first);
 
-    fs.appendFileSync(path.join(dir, 'index.ts'), '// a change\n');
-    expect(sourceFingerprint(dir)).not.toBe(first);
+    const interceptor = path.join(os.tmpdir(), `${path.basename(dir)}-interceptor.ts`);
+    fs.writeFileSync(interceptor, 'export const interceptors = () => ({});\n');
+    expect(sourceFingerprint({ workflowsPath, interceptorModules: [interceptor] })).not.toBe(first);
+
+    fs.appendFileSync(workflowsPath, '// a change\n');
+    expect(sourceFingerprint({ workflowsPath })).not.toBe(first);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(interceptor, { force: true });
   });
 });

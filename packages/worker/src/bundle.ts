@@ -29,8 +29,10 @@ export function sourceFingerprint({
   interceptorModules = [],
 }: BundleOptions = {}): string {
   const hash = crypto.createHash('sha256').update(require('@temporalio/worker/package.json').version as string);
-  for (const file of [...sourcesOf(workflowsPath), ...interceptorModules])
-    hash.update(file).update(fs.readFileSync(file));
+  // Names relative to the repository, so a copy of it elsewhere (a clone, the walkthrough's) needs no rebuild.
+  for (const file of [...sourcesOf(workflowsPath), ...interceptorModules]) {
+    hash.update(path.relative(DIST, file)).update(fs.readFileSync(file));
+  }
   return hash.digest('hex');
 }
 
@@ -51,17 +53,20 @@ export async function prebuiltBundle(
   name = 'workflow-bundle',
   options: BundleOptions = {},
   onRebuild?: (reason: string) => void,
+  force = false,
 ): Promise<{ codePath: string }> {
   const codePath = path.join(DIST, `${name}.js`);
   const stampPath = path.join(DIST, `${name}.stamp`);
   const fingerprint = sourceFingerprint(options);
   const fresh =
     fs.existsSync(codePath) && fs.existsSync(stampPath) && fs.readFileSync(stampPath, 'utf8') === fingerprint;
-  if (!fresh) {
-    onRebuild?.(fs.existsSync(codePath) ? 'the workflow code changed' : 'no bundle yet');
+  if (!fresh || force) {
+    onRebuild?.(force ? 'asked to' : fs.existsSync(codePath) ? 'the workflow code changed' : 'no bundle yet');
     const { code } = await buildBundle(options);
     fs.mkdirSync(DIST, { recursive: true });
-    fs.writeFileSync(codePath, code);
+    // Write, then rename: another process may be reading the bundle, or writing it too.
+    fs.writeFileSync(`${codePath}.${process.pid}`, code);
+    fs.renameSync(`${codePath}.${process.pid}`, codePath);
     fs.writeFileSync(stampPath, fingerprint);
   }
   return { codePath };

@@ -71,4 +71,4 @@ runCommand(async () => {
   await worker.run();
   await connection.close();
   console.log('Worker stopped.');
-});
+}, USAGE);

@@ -7,10 +7,16 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SAMPLE_SSN } from '@background-check/common';
-import { spawnTs, waitForExit, type Child } from '@background-check/servers';
-import { STACK_FRAME } from './children';
-import { countEvents, startBackgroundChecks } from './executions';
-import { useTimeSkippingEnv } from './suite';
+import {
+  spawnTs,
+  waitForExit,
+  type Child,
+  STACK_FRAME,
+  countEvents,
+  startBackgroundChecks,
+  useTimeSkippingEnv,
+  resultWithin,
+} from '@background-check/test-support';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 const STARTER = 'packages/starter/src/start-workflow.ts';
@@ -22,7 +28,12 @@ useTimeSkippingEnv((e) => {
 
 async function startWorker(name: string, mode: string): Promise<Child> {
   const worker = spawnTs(`worker ${name}`, WORKER, [], {
-    env: { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', DURABILITY_WORKER_NAME: name, DURABILITY_ACTIVITY: mode },
+    env: {
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: 'default',
+      DURABILITY_WORKER_NAME: name,
+      DURABILITY_ACTIVITY: mode,
+    },
   });
   await worker.waitFor(new RegExp(`WORKER_RUNNING ${name}`), 60_000);
   return worker;
@@ -31,14 +42,16 @@ async function startWorker(name: string, mode: string): Promise<Child> {
 test('a transient activity failure is retried and the check completes', async () => {
   const worker = await startWorker('flaky', 'fail-first');
   const [handle] = await startBackgroundChecks(env.client, ['transient-1']);
-  expect(await env.client.workflow.getHandle(handle!.workflowId).result()).toBe('pass');
+  expect(await resultWithin(env.client, handle!.workflowId, 60_000)).toBe('pass');
 
   expect(worker.output()).toMatch(/ACTIVITY_FAIL workflowId=transient-1 attempt=1/);
   expect(worker.output()).toMatch(/ACTIVITY_DONE workflowId=transient-1 attempt=2 worker=flaky result=pass/);
   const history = await handle!.fetchHistory();
   expect(countEvents(history, 'ActivityTaskScheduled')).toBe(1);
   expect(countEvents(history, 'ActivityTaskCompleted')).toBe(1);
-  const started = history.events!.find((e) => e.activityTaskStartedEventAttributes)!.activityTaskStartedEventAttributes!;
+  const started = history.events!.find(
+    (e) => e.activityTaskStartedEventAttributes,
+  )!.activityTaskStartedEventAttributes!;
   expect(started.attempt).toBe(2);
   worker.kill('SIGTERM');
   await waitForExit(worker, 15_000);
@@ -47,12 +60,20 @@ test('a transient activity failure is retried and the check completes', async ()
 test('an activity that cannot finish within the 5 s schedule-to-close timeout fails the check, and the starter says so plainly', async () => {
   const worker = await startWorker('slow', 'slow');
   const id = 'too-slow-1';
-  const starter = spawnTs('pnpm start:workflow', STARTER, ['--workflow-id', id, '--ssn', SAMPLE_SSN, '--timeout', '60'], {
-    env: { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default' },
-  });
+  const starter = spawnTs(
+    'pnpm start:workflow',
+    STARTER,
+    ['--workflow-id', id, '--ssn', SAMPLE_SSN, '--timeout', '60'],
+    {
+      env: { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default' },
+    },
+  );
   await starter.waitFor(/Started BackgroundCheck/, 30_000);
   // Awaiting here too lets the server skip the 60 s sleep if this run drew it.
-  const failure = await env.client.workflow.getHandle(id).result().catch((err: unknown) => err);
+  const failure = await env.client.workflow
+    .getHandle(id)
+    .result()
+    .catch((err: unknown) => err);
   expect(failure).toBeInstanceOf(WorkflowFailedError);
 
   const exit = await waitForExit(starter, 30_000);

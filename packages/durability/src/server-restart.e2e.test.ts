@@ -2,10 +2,20 @@
 // background checks sleep. The worker keeps running through the outage; every execution completes.
 import { Client, Connection } from '@temporalio/client';
 import { NAMESPACE } from '@background-check/common';
-import { freePort, killAllChildren, portAnswers, spawnTs, startDevServerIn, type DevServer } from '@background-check/servers';
-import { countLines } from './children';
-import { countEvents, eventTypes, sleep, startUntilBranch } from './executions';
-import { tempDir } from './suite';
+import { portAnswers, type DevServer } from '@background-check/servers';
+import {
+  freePort,
+  killAllChildren,
+  spawnTs,
+  startDevServerIn,
+  countLines,
+  countEvents,
+  eventTypes,
+  startUntilBranch,
+  until,
+  tempDir,
+  resultWithin,
+} from '@background-check/test-support';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 
@@ -25,13 +35,20 @@ test('executions sleeping through a dev server restart (same state file) all com
   connection = await Connection.connect({ address: server.address });
   let client = new Client({ connection, namespace: NAMESPACE });
 
-  const worker = spawnTs('worker', WORKER, [], { env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE, DURABILITY_WORKER_NAME: 'W' } });
+  const worker = spawnTs('worker', WORKER, [], {
+    env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE, DURABILITY_WORKER_NAME: 'W' },
+  });
   await worker.waitFor(/WORKER_RUNNING W/, 60_000);
 
   // At least three executions asleep on their 60 s timer (the others go straight to the activity).
-  const { wanted: sleeping, others } = await startUntilBranch(client, 'restart', 'timer', { want: 3, batchSize: 8, maxBatches: 6 });
+  const { wanted: sleeping, others } = await startUntilBranch(client, 'restart', 'timer', {
+    want: 3,
+    batchSize: 8,
+    maxBatches: 6,
+  });
   const all = [...sleeping, ...others];
-  for (const id of sleeping) expect(eventTypes(await client.workflow.getHandle(id).fetchHistory())).not.toContain('TimerFired');
+  for (const id of sleeping)
+    expect(eventTypes(await client.workflow.getHandle(id).fetchHistory())).not.toContain('TimerFired');
 
   // Stop the server while they sleep.
   await connection.close();
@@ -39,7 +56,11 @@ test('executions sleeping through a dev server restart (same state file) all com
   await server.stop();
   const stoppedAt = Date.now();
   expect(await portAnswers(server.address, 500)).toBe(false);
-  await sleep(3_000); // the worker's polls fail meanwhile; it must ride this out, not exit
+  // The worker's polls fail (Core reports its retries) and it rides this out rather than exit.
+  const outageStart = worker.output().length;
+  await until('the worker to report failing polls', 30_000, async () =>
+    /poll_\w+_task_queue retried \d+ times/.test(worker.output().slice(outageStart)) ? true : undefined,
+  );
   expect(worker.isRunning()).toBe(true);
 
   // Start it again on the same port and the same SQLite file: the executions and their timers are still there.
@@ -47,7 +68,7 @@ test('executions sleeping through a dev server restart (same state file) all com
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection, namespace: NAMESPACE });
 
-  const results = await Promise.all(all.map((id) => client.workflow.getHandle(id).result()));
+  const results = await Promise.all(all.map((id) => resultWithin(client, id, 120_000)));
   expect(results).toEqual(all.map(() => 'pass'));
 
   for (const id of sleeping) {

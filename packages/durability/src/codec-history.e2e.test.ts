@@ -10,12 +10,19 @@ import { Client, Connection } from '@temporalio/client';
 import { CODEC_KEY_ENV, ENCRYPTED_ENCODING, dataConverterFromEnv, generateKey } from '@background-check/codec';
 import { NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
 import { connectClient, loadTemporalConfig, type Connected } from '@background-check/connection';
-import { replayFiles, workflowTypesOf } from '@background-check/replay';
-import { killAllChildren, requireBinary, spawnTs, startDevServerIn, TEMPORAL_CLI, type DevServer } from '@background-check/servers';
+import { RECORDER, loadHistoryFile, replayHistories } from '@background-check/replay';
+import { findTemporalCli, type DevServer } from '@background-check/servers';
+import {
+  killAllChildren,
+  spawnTs,
+  startDevServerIn,
+  startUntilBranch,
+  terminateRunning,
+  tempDir,
+  resultWithin,
+} from '@background-check/test-support';
 import { prebuiltBundle } from '@background-check/worker';
 import * as workflows from '@background-check/workflows';
-import { startUntilBranch, terminateRunning } from './executions';
-import { tempDir } from './suite';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 const SSN = '555-24-6801';
@@ -30,8 +37,19 @@ const holdsSsn = (json: string) => json.includes(SSN) || json.includes(b64(JSON.
 
 async function showHistory(workflowId: string): Promise<string> {
   const { stdout } = await promisify(execFile)(
-    requireBinary(TEMPORAL_CLI),
-    ['workflow', 'show', '--workflow-id', workflowId, '--namespace', NAMESPACE, '--address', server.address, '--output', 'json'],
+    findTemporalCli(),
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      workflowId,
+      '--namespace',
+      NAMESPACE,
+      '--address',
+      server.address,
+      '--output',
+      'json',
+    ],
     { timeout: 30_000, maxBuffer: 10 * 1024 * 1024 },
   );
   return stdout;
@@ -62,7 +80,7 @@ test('with the codec on, the server history holds no SSN in clear; replay decode
     others,
   } = await startUntilBranch(encrypted.client, 'codec', 'activity', { batchSize: 4, ssn: SSN });
   await terminateRunning(encrypted.client, others);
-  expect(await encrypted.client.workflow.getHandle(id!).result()).toBe('pass');
+  expect(await resultWithin(encrypted.client, id!, 60_000)).toBe('pass');
 
   const json = await showHistory(id!);
   expect(JSON.parse(json).events.length).toBeGreaterThan(5);
@@ -73,17 +91,28 @@ test('with the codec on, the server history holds no SSN in clear; replay decode
   // Control: the same check sees the SSN in a run started without the codec (the worker passes
   // unencrypted payloads through), so the check above can fail.
   plain = await Connection.connect({ address: server.address });
-  const clear = await new Client({ connection: plain, namespace: NAMESPACE }).workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId: 'codec-control', args: [SSN] });
+  const clear = await new Client({ connection: plain, namespace: NAMESPACE }).workflow.start(WORKFLOW_TYPE, {
+    taskQueue: TASK_QUEUE,
+    workflowId: 'codec-control',
+    args: [SSN],
+  });
   expect(holdsSsn(await showHistory(clear.workflowId))).toBe(true);
   await terminateRunning(new Client({ connection: plain, namespace: NAMESPACE }), [clear.workflowId]);
 
   // The saved history replays with the key; without it the replay cannot read the payloads.
   const file = path.join(tempDir('codec-history'), `${id}.json`);
   fs.writeFileSync(file, json);
-  const options = { workflowBundle: await prebuiltBundle(), workflowTypes: workflowTypesOf(workflows) };
-  const [withKey] = await replayFiles([file], { ...options, dataConverter: dataConverterFromEnv({ [CODEC_KEY_ENV]: key }) });
-  expect(withKey).toMatchObject({ ok: true });
-  const [withoutKey] = await replayFiles([file], options);
-  expect(withoutKey!.ok).toBe(false);
+  const inputs = [{ source: file, loaded: loadHistoryFile(file) }];
+  const options = {
+    workflowBundle: await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] }),
+    workflowTypes: Object.keys(workflows),
+  };
+  const [withKey] = await replayHistories(inputs, {
+    ...options,
+    dataConverter: dataConverterFromEnv({ [CODEC_KEY_ENV]: key }),
+  });
+  expect(withKey).toMatchObject({ status: 'pass' });
+  const [withoutKey] = await replayHistories(inputs, options);
+  expect(withoutKey!.status).toBe('fail');
   expect(withoutKey!.message).toContain(CODEC_KEY_ENV);
 }, 150_000);

@@ -1,16 +1,29 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { SAMPLE_SSN, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
-import { eventTypeName } from '@background-check/history';
+import { SAMPLE_SSN, TASK_QUEUE, WORKFLOW_TYPE, eventTypeName, withTimeout } from '@background-check/common';
 
 export type Branch = 'timer' | 'activity';
 
-export function sleep(ms: number): Promise<void> {
+/** The execution's result, bounded: a test waits for no workflow forever. */
+export async function resultWithin<T = unknown>(client: Client, workflowId: string, timeoutMs: number): Promise<T> {
+  return await withTimeout(
+    client.workflow.getHandle(workflowId).result() as Promise<T>,
+    timeoutMs,
+    `workflow ${workflowId}'s result`,
+  );
+}
+
+function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Polls until the check passes; throws with the description after the bound. */
-export async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 250): Promise<T> {
+export async function until<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -28,8 +41,16 @@ export function countEvents(history: History, type: string): number {
   return eventTypes(history).filter((t) => t === type).length;
 }
 
-export async function startBackgroundChecks(client: Client, workflowIds: string[], ssn: string = SAMPLE_SSN): Promise<WorkflowHandle[]> {
-  return await Promise.all(workflowIds.map((workflowId) => client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId, args: [ssn] })));
+export async function startBackgroundChecks(
+  client: Client,
+  workflowIds: string[],
+  ssn: string = SAMPLE_SSN,
+): Promise<WorkflowHandle[]> {
+  return await Promise.all(
+    workflowIds.map((workflowId) =>
+      client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId, args: [ssn] }),
+    ),
+  );
 }
 
 /**
@@ -56,7 +77,12 @@ export async function startUntilBranch(
   client: Client,
   prefix: string,
   wanted: Branch,
-  { want = 1, batchSize = 12, maxBatches = 4, ssn = SAMPLE_SSN }: { want?: number; batchSize?: number; maxBatches?: number; ssn?: string } = {},
+  {
+    want = 1,
+    batchSize = 12,
+    maxBatches = 4,
+    ssn = SAMPLE_SSN,
+  }: { want?: number; batchSize?: number; maxBatches?: number; ssn?: string } = {},
 ): Promise<{ wanted: string[]; others: string[] }> {
   const found: string[] = [];
   const others: string[] = [];
@@ -66,12 +92,19 @@ export async function startUntilBranch(
     const branches = await Promise.all(ids.map((id) => branchOf(client, id)));
     ids.forEach((id, i) => (branches[i] === wanted && found.length < want ? found : others).push(id));
   }
-  if (found.length < want) throw new Error(`Only ${found.length} of ${batchSize * maxBatches} runs took the ${wanted} branch (wanted ${want}).`);
+  if (found.length < want)
+    throw new Error(
+      `Only ${found.length} of ${batchSize * maxBatches} runs took the ${wanted} branch (wanted ${want}).`,
+    );
   return { wanted: found, others };
 }
 
 /** Terminates those of the executions that are still running (others a test started but does not need). */
-export async function terminateRunning(client: Client, workflowIds: string[], reason = 'not needed by this test'): Promise<void> {
+export async function terminateRunning(
+  client: Client,
+  workflowIds: string[],
+  reason = 'not needed by this test',
+): Promise<void> {
   for (const id of workflowIds) {
     const handle = client.workflow.getHandle(id);
     if ((await handle.describe()).status.name !== 'RUNNING') continue;

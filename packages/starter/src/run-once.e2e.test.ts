@@ -2,19 +2,20 @@
 // runs one background check, prints the result and the chapter's table, saves the history as
 // JSON, and stops everything it started.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { freePort, portAnswers, spawnTs, waitForExit } from '@background-check/servers';
+import { portAnswers } from '@background-check/servers';
+import { freePort, killAllChildren, spawnTs, tempDir, expectExit } from '@background-check/test-support';
 import { loadHistoryFile } from '@background-check/replay';
 
 describe('pnpm start (the main job)', () => {
   let tmp: string;
 
   beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'run-once-'));
+    tmp = tempDir('run-once');
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    await killAllChildren();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -23,8 +24,11 @@ describe('pnpm start (the main job)', () => {
     const address = `localhost:${port}`;
     expect(await portAnswers(address)).toBe(false);
 
-    const main = spawnTs('pnpm start', 'packages/starter/src/run-once.ts', [], { env: { TEMPORAL_ADDRESS: address, BACKGROUNDCHECK_STATE_DIR: tmp }, detached: true });
-    expect((await waitForExit(main, 150_000)).code).toBe(0);
+    const main = spawnTs('pnpm start', 'packages/starter/src/run-once.ts', [], {
+      env: { TEMPORAL_ADDRESS: address, BACKGROUNDCHECK_STATE_DIR: tmp },
+      detached: true,
+    });
+    await expectExit(main, 0, 150_000);
     const out = main.output();
 
     expect(out).toContain(`No Temporal server at ${address}: starting the project's dev server`);
@@ -38,6 +42,7 @@ describe('pnpm start (the main job)', () => {
     const saved = fs.readdirSync(path.join(tmp, 'histories'));
     expect(saved).toHaveLength(1);
     const loaded = loadHistoryFile(path.join(tmp, 'histories', saved[0]!));
+    if ('problem' in loaded) throw new Error(`The saved history does not load: ${loaded.problem}`);
     expect(loaded.workflowType).toBe('BackgroundCheck');
     const rows = out.match(/^\s+\d+\s+\S+Z\s+\w+$/gm) ?? [];
     expect(rows).toHaveLength(loaded.history.events!.length);

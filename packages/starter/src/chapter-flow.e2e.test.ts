@@ -2,12 +2,20 @@
 // `temporal workflow show --output json`, replay of that file, then Ctrl-C on the worker.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { NAMESPACE, WORKFLOW_ID } from '@background-check/common';
-import { TEMPORAL_CLI, groupAlive, killAllChildren, requireBinary, spawnTs, startDevServerIn, waitForExit, type Child, type DevServer } from '@background-check/servers';
-import { replayFiles } from '@background-check/replay';
+import { findTemporalCli, type DevServer } from '@background-check/servers';
+import {
+  groupAlive,
+  killAllChildren,
+  spawnTs,
+  startDevServerIn,
+  tempDir,
+  type Child,
+  expectExit,
+} from '@background-check/test-support';
+import { RECORDER, loadHistoryFile, replayHistories } from '@background-check/replay';
 import * as workflows from '@background-check/workflows';
 import { prebuiltBundle } from '@background-check/worker';
 
@@ -20,7 +28,7 @@ describe('the chapter flow: pnpm server, start:worker, start:workflow, workflow 
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chapter-flow-'));
+    tmp = tempDir('chapter-flow');
     server = await startDevServerIn(tmp);
     env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE, BACKGROUNDCHECK_STATE_DIR: tmp };
   });
@@ -37,23 +45,37 @@ describe('the chapter flow: pnpm server, start:worker, start:workflow, workflow 
 
     const starter = spawnTs('starter', 'packages/starter/src/start-workflow.ts', ['--ssn', '555-55-5555'], { env });
     // Up to 60 s of durable sleep on the timer branch, plus start-up.
-    expect((await waitForExit(starter, 120_000)).code).toBe(0);
+    await expectExit(starter, 0, 120_000);
     expect(starter.output()).toContain(`workflow id ${WORKFLOW_ID}`);
     expect(starter.output()).toContain('Result: "pass"');
     expect(starter.output()).not.toContain('555-55-5555');
 
     // The chapter's retrieval step, with the CLI the project installed.
     const file = path.join(tmp, 'backgroundcheck_workflow_history.json');
-    const { stdout } = await run(requireBinary(TEMPORAL_CLI), [
-      'workflow', 'show', '--workflow-id', WORKFLOW_ID, '--namespace', NAMESPACE, '--address', server.address, '--output', 'json',
+    const { stdout } = await run(findTemporalCli(), [
+      'workflow',
+      'show',
+      '--workflow-id',
+      WORKFLOW_ID,
+      '--namespace',
+      NAMESPACE,
+      '--address',
+      server.address,
+      '--output',
+      'json',
     ]);
     fs.writeFileSync(file, stdout);
-    const results = await replayFiles([file], { workflowBundle: await prebuiltBundle(), workflowTypes: Object.keys(workflows) });
-    expect(results).toEqual([expect.objectContaining({ file, ok: true })]);
+    // `pnpm test:replay <file>`'s replay: the current code, with the recorder that explains failures.
+    const workflowBundle = await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] });
+    const results = await replayHistories([{ source: file, loaded: loadHistoryFile(file) }], {
+      workflowBundle,
+      workflowTypes: Object.keys(workflows),
+    });
+    expect(results).toEqual([expect.objectContaining({ source: file, status: 'pass' })]);
 
     // The same workflow id again while none runs is fine; Ctrl-C then stops the worker cleanly.
     worker.kill('SIGINT', true);
-    expect((await waitForExit(worker, 30_000)).code).toBe(0);
+    await expectExit(worker, 0, 30_000);
     expect(worker.output()).toContain('Worker stopped.');
     expect(worker.output()).not.toMatch(/\n\s+at .*\(/); // no stack trace
     // Nothing of the worker's process group is left behind.

@@ -4,10 +4,20 @@
 // new worker completes the execution without running the activity again.
 import type { Client } from '@temporalio/client';
 import { NAMESPACE } from '@background-check/common';
-import { groupAlive, pidAlive, spawnTs, waitForExit, type DevServer } from '@background-check/servers';
-import { STACK_FRAME, countLines } from './children';
-import { countEvents, startUntilBranch, terminateRunning } from './executions';
-import { useDevServer } from './suite';
+import type { DevServer } from '@background-check/servers';
+import {
+  groupAlive,
+  pidAlive,
+  spawnTs,
+  waitForExit,
+  STACK_FRAME,
+  countLines,
+  countEvents,
+  startUntilBranch,
+  terminateRunning,
+  useDevServer,
+  resultWithin,
+} from '@background-check/test-support';
 
 const MAIN = 'packages/worker/src/main.ts';
 const SLOW_ACTIVITY = 'packages/durability/src/fixtures/slow-activity-preload.ts';
@@ -54,7 +64,7 @@ test('Ctrl-C during an activity: it finishes, the worker exits cleanly, nothing 
 
   // A new worker finishes the workflow from its history; the activity is not run again.
   const next = spawnTs('worker', WORKER, [], { env: { ...settings, DURABILITY_WORKER_NAME: 'next' } });
-  expect(await handle.result()).toBe('pass');
+  expect(await resultWithin(client, id!, 60_000)).toBe('pass');
   const history = await handle.fetchHistory();
   expect(countEvents(history, 'ActivityTaskScheduled')).toBe(1);
   expect(countEvents(history, 'ActivityTaskCompleted')).toBe(1);

@@ -4,13 +4,25 @@
 // A background check runs over it; a client without a valid certificate is refused clearly.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NAMESPACE } from '@background-check/common';
-import { ConnectionProblem, connectClient, loadTemporalConfig, type Connected } from '@background-check/connection';
-import { killAllChildren, spawnTs, splitAddress, startDevServerIn, waitForExit, type DevServer } from '@background-check/servers';
-import { STACK_FRAME } from './children';
-import { startUntilBranch, terminateRunning } from './executions';
-import { tempDir } from './suite';
-import { makeCertificates, startMtlsFront, type CertFiles, type MtlsFront } from './tls';
+import { NAMESPACE, UserError } from '@background-check/common';
+import { connectClient, loadTemporalConfig, type Connected } from '@background-check/connection';
+import { splitAddress, type DevServer } from '@background-check/servers';
+import {
+  killAllChildren,
+  spawnTs,
+  startDevServerIn,
+  waitForExit,
+  STACK_FRAME,
+  startUntilBranch,
+  terminateRunning,
+  tempDir,
+  makeCertificates,
+  startMtlsFront,
+  type CertFiles,
+  type MtlsFront,
+  expectExit,
+  resultWithin,
+} from '@background-check/test-support';
 
 const MAIN = 'packages/worker/src/main.ts';
 
@@ -47,7 +59,10 @@ test('a client (TEMPORAL_TLS_* variables) and a worker (temporal.toml profile) r
     TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
   };
   const config = loadTemporalConfig(clientEnv);
-  expect(config.connectionOptions.tls).toMatchObject({ clientCertPair: expect.anything(), serverRootCACertificate: expect.anything() });
+  expect(config.connectionOptions.tls).toMatchObject({
+    clientCertPair: expect.anything(),
+    serverRootCACertificate: expect.anything(),
+  });
   connected = await connectClient(config);
 
   const toml = path.join(dir, 'temporal.toml');
@@ -64,7 +79,10 @@ test('a client (TEMPORAL_TLS_* variables) and a worker (temporal.toml profile) r
       '',
     ].join('\n'),
   );
-  const worker = spawnTs('pnpm start:worker', MAIN, [], { env: { HOME: dir, XDG_CONFIG_HOME: dir, TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'mtls' }, detached: true });
+  const worker = spawnTs('pnpm start:worker', MAIN, [], {
+    env: { HOME: dir, XDG_CONFIG_HOME: dir, TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'mtls' },
+    detached: true,
+  });
   await worker.waitFor(new RegExp(`Worker started: .*server ${address}`), 60_000);
 
   const {
@@ -72,24 +90,28 @@ test('a client (TEMPORAL_TLS_* variables) and a worker (temporal.toml profile) r
     others,
   } = await startUntilBranch(connected.client, 'tls', 'activity', { batchSize: 4 });
   await terminateRunning(connected.client, others);
-  expect(await connected.client.workflow.getHandle(id!).result()).toBe('pass');
+  expect(await resultWithin(connected.client, id!, 60_000)).toBe('pass');
   expect(worker.output()).toMatch(/SSN trace passed/);
 
   // Every connection that got through presented the client certificate made above.
   expect([...front.clients]).toEqual(['background-check-client']);
   worker.kill('SIGINT', true);
-  expect((await waitForExit(worker, 30_000)).code).toBe(0);
+  await expectExit(worker, 0, 30_000);
 }, 150_000);
 
 test('without a client certificate, or with one from another CA, the connection is refused with a clear message', async () => {
   const address = `localhost:${front.port}`;
   const refusedBefore = front.refused;
-  const noCert = loadTemporalConfig({ ...base, TEMPORAL_ADDRESS: address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert });
+  const noCert = loadTemporalConfig({
+    ...base,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
+  });
   const refusal = await connectClient(noCert, 3000).then(
     () => undefined,
     (err: unknown) => err,
   );
-  expect(refusal).toBeInstanceOf(ConnectionProblem);
+  expect(refusal).toBeInstanceOf(UserError);
   expect((refusal as Error).message).toMatch(new RegExp(`^Cannot reach a Temporal server at ${address} `));
 
   const strangerDir = path.join(dir, 'stranger');
@@ -102,14 +124,19 @@ test('without a client certificate, or with one from another CA, the connection 
     TEMPORAL_TLS_CLIENT_KEY_PATH: stranger.clientKey,
     TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
   });
-  await expect(connectClient(wrongCa, 3000)).rejects.toThrow(ConnectionProblem);
+  await expect(connectClient(wrongCa, 3000)).rejects.toThrow(UserError);
   expect(front.refused).toBeGreaterThan(refusedBefore);
   expect(front.clients.has('stranger')).toBe(false);
 
   // The same through the starter: one message, exit 1, no stack trace.
-  const starter = spawnTs('pnpm start:workflow', 'packages/starter/src/start-workflow.ts', ['--workflow-id', 'tls-refused'], {
-    env: { ...base, TEMPORAL_ADDRESS: address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert },
-  });
+  const starter = spawnTs(
+    'pnpm start:workflow',
+    'packages/starter/src/start-workflow.ts',
+    ['--workflow-id', 'tls-refused'],
+    {
+      env: { ...base, TEMPORAL_ADDRESS: address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert },
+    },
+  );
   const exit = await waitForExit(starter, 40_000);
   expect(exit.code).toBe(1);
   expect(starter.stderr()).toMatch(new RegExp(`^Cannot reach a Temporal server at ${address} `));

@@ -6,10 +6,18 @@
 // (the time-skipping test server leaves them there: tried, the execution stalled).
 import type { Client } from '@temporalio/client';
 import { NAMESPACE } from '@background-check/common';
-import { spawnTs, type DevServer } from '@background-check/servers';
-import { countLines } from './children';
-import { countEvents, eventTypes, startUntilBranch, terminateRunning } from './executions';
-import { useDevServer } from './suite';
+import type { DevServer } from '@background-check/servers';
+import {
+  spawnTs,
+  countLines,
+  countEvents,
+  eventTypes,
+  startUntilBranch,
+  terminateRunning,
+  useDevServer,
+  waitForExit,
+  resultWithin,
+} from '@background-check/test-support';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 
@@ -24,9 +32,17 @@ test('a background check survives its worker being killed while it sleeps and ag
   const settings = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE };
   // B and C load everything now but poll only on "go": each is ready the moment the one before dies.
   const a = spawnTs('worker A', WORKER, [], { env: { ...settings, DURABILITY_WORKER_NAME: 'A' } });
-  const b = spawnTs('worker B', WORKER, [], { env: { ...settings, DURABILITY_WORKER_NAME: 'B', DURABILITY_ACTIVITY: 'hang', DURABILITY_WAIT_FOR_GO: '1' } });
-  const c = spawnTs('worker C', WORKER, [], { env: { ...settings, DURABILITY_WORKER_NAME: 'C', DURABILITY_WAIT_FOR_GO: '1' } });
-  await Promise.all([a.waitFor(/WORKER_RUNNING A/, 60_000), b.waitFor(/WORKER_READY B/, 60_000), c.waitFor(/WORKER_READY C/, 60_000)]);
+  const b = spawnTs('worker B', WORKER, [], {
+    env: { ...settings, DURABILITY_WORKER_NAME: 'B', DURABILITY_ACTIVITY: 'hang', DURABILITY_WAIT_FOR_GO: '1' },
+  });
+  const c = spawnTs('worker C', WORKER, [], {
+    env: { ...settings, DURABILITY_WORKER_NAME: 'C', DURABILITY_WAIT_FOR_GO: '1' },
+  });
+  await Promise.all([
+    a.waitFor(/WORKER_RUNNING A/, 60_000),
+    b.waitFor(/WORKER_READY B/, 60_000),
+    c.waitFor(/WORKER_READY C/, 60_000),
+  ]);
 
   const {
     wanted: [id],
@@ -39,7 +55,7 @@ test('a background check survives its worker being killed while it sleeps and ag
 
   // 1. Kill A while the workflow sleeps.
   a.kill('SIGKILL');
-  expect((await a.exited).signal).toBe('SIGKILL');
+  expect((await waitForExit(a, 15_000)).signal).toBe('SIGKILL');
   b.send('go');
   await b.waitFor(/WORKER_RUNNING B/, 10_000);
 
@@ -51,10 +67,10 @@ test('a background check survives its worker being killed while it sleeps and ag
 
   // 2. Kill B while the activity runs; C starts polling and gets the retry.
   b.kill('SIGKILL');
-  expect((await b.exited).signal).toBe('SIGKILL');
+  expect((await waitForExit(b, 15_000)).signal).toBe('SIGKILL');
   c.send('go');
 
-  expect(await handle.result()).toBe('pass');
+  expect(await resultWithin(client, id!, 90_000)).toBe('pass');
   expect(c.output()).toMatch(new RegExp(`ACTIVITY_DONE workflowId=${id} attempt=2 worker=C result=pass`));
 
   const history = await handle.fetchHistory();
@@ -64,7 +80,9 @@ test('a background check survives its worker being killed while it sleeps and ag
   expect(countEvents(history, 'ActivityTaskCompleted')).toBe(1);
   expect(countEvents(history, 'WorkflowExecutionCompleted')).toBe(1);
   // The server records only the last attempt's start: attempt 2, after attempt 1 timed out with B.
-  const started = history.events!.find((e) => e.activityTaskStartedEventAttributes)!.activityTaskStartedEventAttributes!;
+  const started = history.events!.find(
+    (e) => e.activityTaskStartedEventAttributes,
+  )!.activityTaskStartedEventAttributes!;
   expect(started.attempt).toBe(2);
   expect(started.lastFailure?.timeoutFailureInfo).toBeTruthy();
 

@@ -3,9 +3,13 @@
 // branches and a rejected SSN included, and check that no SSN shows unmasked.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
-import { spawnTs, waitForExit } from '@background-check/servers';
-import { startUntilBranch } from './executions';
-import { useTimeSkippingEnv } from './suite';
+import {
+  expectExit,
+  spawnTs,
+  startUntilBranch,
+  useTimeSkippingEnv,
+  resultWithin,
+} from '@background-check/test-support';
 
 const MAIN = 'packages/worker/src/main.ts';
 const STARTER = 'packages/starter/src/start-workflow.ts';
@@ -30,19 +34,29 @@ test('no output line of worker, workflow, activity or starter shows an SSN unmas
   const worker = spawnTs('pnpm start:worker', MAIN, [], { env: settings, detached: true });
   await worker.waitFor(/Worker started/, 60_000);
 
-  const starter = spawnTs('pnpm start:workflow', STARTER, ['--ssn', STARTER_SSN, '--workflow-id', 'security-starter', '--timeout', '60'], { env: settings });
+  const starter = spawnTs(
+    'pnpm start:workflow',
+    STARTER,
+    ['--ssn', STARTER_SSN, '--workflow-id', 'security-starter', '--timeout', '60'],
+    { env: settings },
+  );
   await starter.waitFor(/Started BackgroundCheck/, 30_000);
   // Runs through the client too, until one sleeps, so the workflow's own log line is in the capture.
   const { wanted, others } = await startUntilBranch(env.client, 'security', 'timer', { batchSize: 4, ssn: CLIENT_SSN });
-  const rejected = await env.client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId: 'security-rejected', args: [REJECTED_SSN] });
+  const rejected = await env.client.workflow.start(WORKFLOW_TYPE, {
+    taskQueue: TASK_QUEUE,
+    workflowId: 'security-rejected',
+    args: [REJECTED_SSN],
+  });
   // Awaiting results lets the test server skip the 60 s sleeps. One at a time: concurrent waits
   // unlock time skipping concurrently, and the test server then skipped to the 10-year run timeout.
-  for (const id of [...wanted, ...others, 'security-starter']) expect(await env.client.workflow.getHandle(id).result()).toBe('pass');
+  for (const id of [...wanted, ...others, 'security-starter'])
+    expect(await resultWithin(env.client, id, 60_000)).toBe('pass');
   await expect(rejected.result()).rejects.toThrow();
 
-  expect((await waitForExit(starter, 30_000)).code).toBe(0);
+  await expectExit(starter, 0, 30_000);
   worker.kill('SIGINT', true);
-  expect((await waitForExit(worker, 30_000)).code).toBe(0);
+  await expectExit(worker, 0, 30_000);
 
   const workerOutput = worker.output();
   const starterOutput = starter.output();
@@ -51,7 +65,9 @@ test('no output line of worker, workflow, activity or starter shows an SSN unmas
   expect(workerOutput).toMatch(/SSN trace passed .*"ssn":"\*\*\*-\*\*-3456"/);
   expect(workerOutput).toMatch(/SSN trace passed .*"ssn":"\*\*\*-\*\*-7654"/);
   expect(workerOutput).toMatch(/Sleeping for 60 seconds/);
-  expect(workerOutput).toMatch(/Activity failed.*InvalidSsn|InvalidSsn.*Activity failed|Invalid SSN: the SSN is too long/);
+  expect(workerOutput).toMatch(
+    /Activity failed.*InvalidSsn|InvalidSsn.*Activity failed|Invalid SSN: the SSN is too long/,
+  );
   // ...and no SSN in clear, dashed or not.
   expect(leaks(workerOutput)).toEqual([]);
   expect(leaks(starterOutput)).toEqual([]);

@@ -1,20 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// Per-file servers for jest suites: started in beforeAll, and in afterAll every child process the
+// file spawned is reaped, then every connection closed and the server stopped.
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NAMESPACE } from '@background-check/common';
-import { createTimeSkippingEnv, killAllChildren, startDevServerIn, type DevServer } from '@background-check/servers';
+import type { DevServer } from '@background-check/servers';
+import { killAllChildren } from './processes';
+import { createTimeSkippingEnv, startDevServerIn, tempDir } from './servers';
 
-/** A fresh folder under the OS temp dir for one test's files (state db, server log, certificates). */
-export function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `background-check-${label}-`));
-}
-
-/**
- * One real dev server and a client for a whole test file: started before its tests, and after
- * them every child process the file spawned is killed and the server stopped.
- */
+/** One real dev server and a client for a whole test file. */
 export function useDevServer(label: string, ready: (server: DevServer, client: Client) => void): void {
   let server: DevServer | undefined;
   let connection: Connection | undefined;
@@ -27,7 +20,7 @@ export function useDevServer(label: string, ready: (server: DevServer, client: C
     await killAllChildren();
     await connection?.close();
     await server?.stop();
-  });
+  }, 60_000);
 }
 
 /** The same for the time-skipping test server: one environment for a whole test file. */
@@ -40,5 +33,5 @@ export function useTimeSkippingEnv(ready: (env: TestWorkflowEnvironment) => void
   afterAll(async () => {
     await killAllChildren();
     await env?.teardown();
-  });
+  }, 60_000);
 }

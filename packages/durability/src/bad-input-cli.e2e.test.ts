@@ -4,9 +4,8 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
 import { CODEC_KEY_ENV } from '@background-check/codec';
-import { freePort, pidAlive, spawnTs, waitForExit, type DevServer } from '@background-check/servers';
-import { STACK_FRAME } from './children';
-import { useDevServer } from './suite';
+import type { DevServer } from '@background-check/servers';
+import { freePort, pidAlive, spawnTs, waitForExit, STACK_FRAME, useDevServer } from '@background-check/test-support';
 
 const STARTER = 'packages/starter/src/start-workflow.ts';
 const WORKER = 'packages/worker/src/main.ts';
@@ -27,7 +26,9 @@ interface Run {
 
 async function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   const started = Date.now();
-  const child = spawnTs(script, script, args, { env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE, ...env } });
+  const child = spawnTs(script, script, args, {
+    env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: NAMESPACE, ...env },
+  });
   const exit = await waitForExit(child, 40_000);
   expect(exit.timedOut).toBe(false);
   expect(pidAlive(child.pid)).toBe(false);
@@ -46,7 +47,11 @@ function expectClean(r: Run): void {
 describe('pnpm start:workflow', () => {
   // Malformed SSNs: refused before connecting; the value is never echoed.
   const malformed: Array<[string, string, RegExp]> = [
-    ['empty', '', /^Invalid --ssn: the SSN is empty\. Use the form ###-##-####, e\.g\. --ssn 555-55-5555\. Nothing was started\.$/],
+    [
+      'empty',
+      '',
+      /^Invalid --ssn: the SSN is empty\. Use the form ###-##-#### \(three digits, two digits, four digits\)\. Nothing was started\.$/,
+    ],
     ['wrong shape', '5555-55-555', /^Invalid --ssn: the SSN is not in the form ###-##-#### \(digits and dashes\)\./],
     ['letters', 'abc-de-fghi', /^Invalid --ssn: the SSN is not in the form ###-##-####/],
     ['too long', '555-55-55555', /^Invalid --ssn: the SSN is too long \(12 characters; expected 11 as ###-##-####\)\./],
@@ -68,7 +73,7 @@ describe('pnpm start:workflow', () => {
     ['an option without its value (no SSN string at all)', ['--ssn'], /^Option '--ssn <value>' argument missing/],
     // The stray argument is an SSN typed without --ssn: quoted back masked.
     ['a stray argument', ['123-45-6789'], /^Unexpected argument '\*\*\*-\*\*-6789'/],
-    ['a malformed --timeout', ['--timeout', 'soon'], /^--timeout must be a positive number of seconds, got "soon"\./],
+    ['a malformed --timeout', ['--timeout', 'soon'], /^--timeout takes a whole number of at least 1, not "soon"\./],
     ['an empty --workflow-id', ['--workflow-id', ' '], /^--workflow-id must not be empty\./],
   ];
   test.each(usage)('%s: exit 2 with the usage text', async (_label, args, message) => {
@@ -83,10 +88,16 @@ describe('pnpm start:workflow', () => {
   test('a workflow id that is already running: exit 1, says how to go on, the running execution is untouched', async () => {
     const workflowId = 'already-running';
     // No worker polls this server, so the execution stays open.
-    const first = await client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId, args: ['555-55-5555'] });
+    const first = await client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      args: ['555-55-5555'],
+    });
     const r = await run(STARTER, ['--workflow-id', workflowId]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^A workflow with id "${workflowId}" is already running in namespace "${NAMESPACE}"\\.`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^A workflow with id "${workflowId}" is already running in namespace "${NAMESPACE}"\\.`),
+    );
     expect(r.stderr).toMatch(/--workflow-id <new-id>/);
     expect(r.stderr).toMatch(new RegExp(`workflow terminate --workflow-id ${workflowId}`));
     expectClean(r);
@@ -115,9 +126,14 @@ describe('pnpm start:workflow', () => {
   });
 
   test('a TLS certificate path that does not exist: exit 1, names the setting and the path', async () => {
-    const r = await run(STARTER, ['--workflow-id', 'no-cert'], { TEMPORAL_TLS_CLIENT_CERT_PATH: '/nonexistent/client.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: '/nonexistent/client.key' });
+    const r = await run(STARTER, ['--workflow-id', 'no-cert'], {
+      TEMPORAL_TLS_CLIENT_CERT_PATH: '/nonexistent/client.pem',
+      TEMPORAL_TLS_CLIENT_KEY_PATH: '/nonexistent/client.key',
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('TEMPORAL_TLS_CLIENT_CERT_PATH points at /nonexistent/client.pem, which does not exist. Fix the path or unset TEMPORAL_TLS_CLIENT_CERT_PATH.');
+    expect(r.stderr.trim()).toBe(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH points at /nonexistent/client.pem, which does not exist. Fix the path or unset TEMPORAL_TLS_CLIENT_CERT_PATH.',
+    );
     expectClean(r);
     await expectNotStarted('no-cert');
   });
@@ -125,7 +141,9 @@ describe('pnpm start:workflow', () => {
   test('a malformed codec key: exit 1, says what a key looks like, does not echo it', async () => {
     const r = await run(STARTER, ['--workflow-id', 'bad-key'], { [CODEC_KEY_ENV]: 'hunter2' });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^${CODEC_KEY_ENV} must be a 32-byte key as base64 \\(44 characters\\) or hex \\(64 characters\\)`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^${CODEC_KEY_ENV} must be a 32-byte key as base64 \\(44 characters\\) or hex \\(64 characters\\)`),
+    );
     expect(r.stderr).not.toContain('hunter2');
     expectClean(r);
     await expectNotStarted('bad-key');
@@ -152,7 +170,9 @@ describe('pnpm start:worker', () => {
   test('a TLS certificate path that does not exist: exit 1, names the setting, no stack trace', async () => {
     const r = await run(WORKER, [], { TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/nonexistent/ca.pem' });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('TEMPORAL_TLS_SERVER_CA_CERT_PATH points at /nonexistent/ca.pem, which does not exist. Fix the path or unset TEMPORAL_TLS_SERVER_CA_CERT_PATH.');
+    expect(r.stderr.trim()).toBe(
+      'TEMPORAL_TLS_SERVER_CA_CERT_PATH points at /nonexistent/ca.pem, which does not exist. Fix the path or unset TEMPORAL_TLS_SERVER_CA_CERT_PATH.',
+    );
     expectClean(r);
   });
 });

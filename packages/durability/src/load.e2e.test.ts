@@ -3,10 +3,17 @@
 // completes exactly once; none lost, none duplicated.
 import { Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { NAMESPACE, WORKFLOW_TYPE } from '@background-check/common';
-import { spawnTs, type DevServer } from '@background-check/servers';
-import { countLines } from './children';
-import { countEvents, startBackgroundChecks, until } from './executions';
-import { useDevServer } from './suite';
+import type { DevServer } from '@background-check/servers';
+import {
+  spawnTs,
+  countLines,
+  countEvents,
+  startBackgroundChecks,
+  until,
+  useDevServer,
+  waitForExit,
+  resultWithin,
+} from '@background-check/test-support';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
 const COUNT = 200;
@@ -37,19 +44,29 @@ test(`${COUNT} background checks, two workers, one killed halfway: each complete
   // Halfway through the checks that run straight away (about half of them sleep 60 s first):
   // by then A holds in-flight tasks and a cache of sleeping workflows.
   const done = (text: string) => countLines(text, /^ACTIVITY_DONE /);
-  await until('50 activities done', 60_000, async () => (done(a.output()) + done(b.output()) >= 50 ? true : undefined), 50);
+  await until(
+    '50 activities done',
+    60_000,
+    async () => (done(a.output()) + done(b.output()) >= 50 ? true : undefined),
+    50,
+  );
   a.kill('SIGKILL');
-  const { signal } = await a.exited;
+  const { signal } = await waitForExit(a, 15_000);
   expect(signal).toBe('SIGKILL');
   const doneByA = done(a.output());
   expect(doneByA).toBeGreaterThan(0); // A did real work before it died
 
   // All complete, as the server's visibility store sees it.
   const query = `WorkflowType="${WORKFLOW_TYPE}"`;
-  await until(`all ${COUNT} executions completed`, 150_000, async () => {
-    const { count } = await client.workflow.count(`${query} AND ExecutionStatus="Completed"`);
-    return count === COUNT ? true : undefined;
-  }, 2_000);
+  await until(
+    `all ${COUNT} executions completed`,
+    150_000,
+    async () => {
+      const { count } = await client.workflow.count(`${query} AND ExecutionStatus="Completed"`);
+      return count === COUNT ? true : undefined;
+    },
+    2_000,
+  );
   const elapsedS = (Date.now() - started) / 1000;
 
   const executions = await listAll(query);
@@ -67,10 +84,14 @@ test(`${COUNT} background checks, two workers, one killed halfway: each complete
       const history = await handle.fetchHistory();
       expect(countEvents(history, 'ActivityTaskCompleted')).toBe(1);
       expect(countEvents(history, 'WorkflowExecutionCompleted')).toBe(1);
-      const attempt = history.events!.find((e) => e.activityTaskStartedEventAttributes)?.activityTaskStartedEventAttributes?.attempt ?? 1;
+      const attempt =
+        history.events!.find((e) => e.activityTaskStartedEventAttributes)?.activityTaskStartedEventAttributes
+          ?.attempt ?? 1;
       if (attempt > 1) retried += 1;
-      expect(await handle.result()).toBe('pass');
+      expect(await resultWithin(client, id, 30_000)).toBe('pass');
     }),
   );
-  console.log(`load: ${COUNT} completed in ${elapsedS.toFixed(1)} s; A did ${doneByA} activities before SIGKILL, B did ${done(b.output())}; ${retried} activity retries after the kill.`);
+  console.log(
+    `load: ${COUNT} completed in ${elapsedS.toFixed(1)} s; A did ${doneByA} activities before SIGKILL, B did ${done(b.output())}; ${retried} activity retries after the kill.`,
+  );
 }, 240_000);

@@ -8,14 +8,22 @@
 // (CI=true), where .ci/run installs Chromium, a missing browser fails the test.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { NAMESPACE, TASK_QUEUE, WORKFLOW_ID, WORKFLOW_TYPE, SAMPLE_SSN } from '@background-check/common';
-import { repoRoot, startDevServer, stateDir, type DevServer } from '@background-check/servers';
+import {
+  NAMESPACE,
+  TASK_QUEUE,
+  WORKFLOW_ID,
+  WORKFLOW_TYPE,
+  SAMPLE_SSN,
+  repoRoot,
+  stateDir,
+} from '@background-check/common';
+import type { DevServer } from '@background-check/servers';
+import { startDevServerIn, tempDir } from '@background-check/test-support';
 import { createWorker } from '@background-check/worker';
 import { CHROMIUM_ARGS, chromiumAvailable, chromiumPath, howToEnable } from './chromium';
 
@@ -25,7 +33,8 @@ const available = chromiumAvailable();
 if (!available && !inCi) {
   // Not a silent skip: say it, with the way to turn it on.
   console.warn(`Web UI test NOT RUN. ${howToEnable()}`);
-  test.skip(`Web UI: history JSON downloaded with Chromium passes the replay test -- NOT RUN: ${howToEnable()}`, () => undefined);
+  test.skip(`Web UI: history JSON downloaded with Chromium passes the replay test -- NOT RUN: ${howToEnable()}`, () =>
+    undefined);
 } else {
   let server: DevServer | undefined;
   let nativeConnection: NativeConnection | undefined;
@@ -33,7 +42,7 @@ if (!available && !inCi) {
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let browser: BrowserContext | undefined;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'background-check-webui-'));
+  const work = tempDir('webui');
 
   afterAll(async () => {
     await browser?.close();
@@ -57,9 +66,12 @@ if (!available && !inCi) {
   }
 
   test('Web UI: history JSON downloaded with Chromium passes the replay test', async () => {
-    if (!available) throw new Error(`CI must run the Web UI test, but: ${howToEnable()} (.ci/run installs it with scripts/install-chromium.sh.)`);
+    if (!available)
+      throw new Error(
+        `CI must run the Web UI test, but: ${howToEnable()} (.ci/run installs it with scripts/install-chromium.sh.)`,
+      );
 
-    server = await startDevServer({ port: 0, uiPort: 0, dbFilename: path.join(work, 'state.db') });
+    server = await startDevServerIn(work);
     nativeConnection = await NativeConnection.connect({ address: server.address });
     connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection, namespace: NAMESPACE });
@@ -70,8 +82,13 @@ if (!available && !inCi) {
     // is terminated and the id started again (bounded), so the test never waits a minute by luck.
     let runId: string | undefined;
     for (let attempt = 0; attempt < 30 && !runId; attempt++) {
-      const handle = await client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId: WORKFLOW_ID, args: [SAMPLE_SSN] });
-      if (await tookTimer(client, handle.firstExecutionRunId)) await handle.terminate('the Web UI test wants a run without the 60 s sleep');
+      const handle = await client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue: TASK_QUEUE,
+        workflowId: WORKFLOW_ID,
+        args: [SAMPLE_SSN],
+      });
+      if (await tookTimer(client, handle.firstExecutionRunId))
+        await handle.terminate('the Web UI test wants a run without the 60 s sleep');
       else runId = handle.firstExecutionRunId;
     }
     if (!runId) throw new Error('30 runs in a row drew the 60 s sleep.');
@@ -108,7 +125,10 @@ if (!available && !inCi) {
     await page.getByTestId('download').click();
     const dialog = page.locator('dialog#download-history');
     await dialog.getByTestId('use-encoded-setting-input').check();
-    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('confirm-modal-button').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByTestId('confirm-modal-button').click(),
+    ]);
     const file = path.join(work, `${WORKFLOW_ID}.json`);
     await download.saveAs(file);
 
@@ -117,10 +137,14 @@ if (!available && !inCi) {
     expect(fs.statSync(screenshot).size).toBeGreaterThan(10_000);
 
     // `pnpm test:replay <file>`: the project's replay command, against the current workflow code.
-    const { stdout } = await promisify(execFile)(process.execPath, [require.resolve('ts-node/dist/bin.js'), path.join(repoRoot(), 'packages/replay/src/cli.ts'), file], {
-      cwd: repoRoot(),
-      timeout: 120_000,
-    }).catch((err: { stdout?: string; stderr?: string; message: string }) => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [require.resolve('ts-node/dist/bin.js'), path.join(repoRoot(), 'packages/replay/src/cli.ts'), file],
+      {
+        cwd: repoRoot(),
+        timeout: 120_000,
+      },
+    ).catch((err: { stdout?: string; stderr?: string; message: string }) => {
       throw new Error(`pnpm test:replay failed on the Web UI's JSON:\n${err.stdout ?? ''}${err.stderr ?? err.message}`);
     });
     expect(stdout).toMatch(/PASS\s+\S*backgroundcheck_workflow\.json/);
