@@ -9,4 +9,5 @@ module.exports = {
   // These files mostly wait (60 s timers, servers starting up) rather than compute: four files at a
   // time keep two cores busy without starving any of them.
   maxWorkers: 4,
+  testSequencer: '<rootDir>/jest.e2e.sequencer.js',
 };
