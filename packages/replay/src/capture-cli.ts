@@ -47,9 +47,8 @@ runCommand(async () => {
       const shape = shapeOf(history);
       if (known.has(shape)) continue;
       known.add(shape);
-      const status = eventTypeName(history.events?.at(-1)?.eventType)
-        .replace(/^WorkflowExecution/, '')
-        .toLowerCase();
+      const last = eventTypeName(history.events?.at(-1)?.eventType);
+      const status = last.replace(/^WorkflowExecution/, '').toLowerCase();
       const timer = history.events?.some((e) => e.timerStartedEventAttributes) ? 'timer' : 'no-timer';
       const runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId;
       const file = path.join(outDir, `${status}-${timer}_${runId}.json`);
@@ -68,8 +67,6 @@ runCommand(async () => {
   );
   for (const line of saved) console.log(line);
   const plural = saved.length === 1 ? '' : 's';
-  const dry = dryRun ? ' (dry run: nothing saved)' : '';
-  console.log(
-    saved.length ? `${saved.length} new shape${plural}${dry}.` : 'Nothing new: every shape is already in the corpus.',
-  );
+  const summary = `${saved.length} new shape${plural}${dryRun ? ' (dry run: nothing saved)' : ''}.`;
+  console.log(saved.length ? summary : 'Nothing new: every shape is already in the corpus.');
 }, USAGE);

@@ -56,7 +56,6 @@ runCommand(async () => {
   const limit = intOption(values.limit, 'limit', 20);
   const root = repoRoot();
   const workflowTypes = Object.keys(workflows);
-
   const inputs: HistoryInput[] = [];
   const targets = positionals.length > 0 || values.server ? positionals.map(userPath) : [path.join(root, 'histories')];
   for (const target of targets) {
@@ -75,7 +74,6 @@ runCommand(async () => {
     inputs.push(...(await found.finally(() => connection.close())));
   }
   const mine = shardText ? inputs.filter((i) => shardOf(i.source, Number(n)) === Number(k) - 1) : inputs;
-
   const started = Date.now();
   installRuntime('WARN', 'ERROR'); // Core's own warning for each failed replay repeats what the report says better
   const workflowBundle = await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] }, (why) =>
@@ -85,7 +83,6 @@ runCommand(async () => {
   const results = await replayHistories(mine, { workflowBundle, workflowTypes, timeoutMs, dataConverter });
   applyVersioning(results, values['build-id']);
   const options = { verbose: values.verbose, elapsedMs: Date.now() - started };
-
   const report = { text: formatText, json: formatJson, junit: formatJunit }[format as 'text'](results, options);
   if (values.out) {
     fs.writeFileSync(userPath(values.out), report);

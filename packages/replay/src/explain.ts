@@ -80,7 +80,6 @@ export function historySteps(history: History): HistoryStep[] {
 
 const duration = (s = 0) => (s >= 120 && s % 60 === 0 ? `${s / 60} min` : `${Number(s.toFixed(3))} s`);
 
-/** A step in plain words. */
 export function describeStep(step: CodeStep | HistoryStep | undefined, side: 'history' | 'code'): string {
   if (!step) return side === 'code' ? 'nothing: it did not get this far' : 'nothing: the history ends here';
   return {
@@ -109,10 +108,9 @@ export function coreMessage(message: string): string {
 }
 
 /**
- * Where the code and the history part ways, and the likeliest change. `code` is what the code commanded
- * during the replay (the recorder's steps, in order); the first step that differs from the history's is
- * the divergence. When the code stops at a step the history has later, a timer or activity was removed
- * (or moved: `confirm` in replay.ts tells them apart by replaying an edited history).
+ * Where the code and the history part ways, and the likeliest change. `code` is what the code commanded during the
+ * replay (the recorder's steps); the first step that differs from the history's is the divergence. When the code
+ * stops at a step the history has later, a timer or activity was removed (or moved: `confirm` in replay.ts tells).
  */
 export function explain(history: History, code: CodeStep[], sdkMessage: string): Divergence {
   const all = historySteps(history);
@@ -122,8 +120,8 @@ export function explain(history: History, code: CodeStep[], sdkMessage: string):
   const [h, c] = [steps[i], code[i]];
   const patch = /patch marker encountered for change (\S+?),? but/.exec(coreMessage(sdkMessage))?.[1];
   // A removed patched() call diverges at its marker, wherever the code's other steps got to.
-  const marker = patch === undefined ? undefined : all.find((s) => s.kind === 'patch' && s.name === patch);
-  const at = marker ?? h ?? all.find((s) => s.eventId === Number(/HistoryEvent\(id: (\d+)/.exec(sdkMessage)?.[1]));
+  const marker = patch && all.find((s) => s.kind === 'patch' && s.name === patch);
+  const at = marker || h || all.find((s) => s.eventId === Number(/HistoryEvent\(id: (\d+)/.exec(sdkMessage)?.[1]));
   let change: Change;
   if (patch) change = 'patch-removed';
   else if (!c) change = h ? changed(h, 'removed') : 'other';

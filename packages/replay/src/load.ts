@@ -70,9 +70,8 @@ export function parseHistory(text: string): Loaded {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     const table = /^\s*Progress:/.test(text) ? " It looks like the CLI's table output: add `--output json`." : '';
-    return {
-      problem: `not valid JSON (${redactSsns((err as Error).message.replace(/\s+/g, ' '))}).${table} ${SAVE}`,
-    };
+    const why = redactSsns((err as Error).message.replace(/\s+/g, ' '));
+    return { problem: `not valid JSON (${why}).${table} ${SAVE}` };
   }
   if (Array.isArray(json)) json = { events: json };
   const wrapped = (json as { history?: { events?: unknown } } | null)?.history;
@@ -85,9 +84,8 @@ export function parseHistory(text: string): Loaded {
   try {
     const history = historyFromJSON(json);
     const workflowType = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
-    return workflowType
-      ? { history, workflowType }
-      : { problem: 'the WorkflowExecutionStarted event names no workflow type.' };
+    if (!workflowType) return { problem: 'the WorkflowExecutionStarted event names no workflow type.' };
+    return { history, workflowType };
   } catch (err) {
     return { problem: `the SDK cannot read it as a history: ${(err as Error).message}` };
   }

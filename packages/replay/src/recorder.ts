@@ -8,9 +8,7 @@ export interface CodeStep {
   seconds?: number; // timer duration
 }
 
-export interface RecorderSinks extends Sinks {
-  replayRecorder: { step(step: CodeStep): void };
-}
+export type RecorderSinks = Sinks & { replayRecorder: { step(step: CodeStep): void } };
 
 const { replayRecorder } = proxySinks<RecorderSinks>();
 

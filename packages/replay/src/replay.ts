@@ -29,24 +29,22 @@ export interface ReplayResult extends Omit<HistoryInput, 'loaded'> {
 }
 
 export interface ReplayOptions {
-  /** One bundle of the code under test, with the recorder: bundled once, reused for every history. */
-  workflowBundle: { codePath: string } | { code: string };
-  /** Workflow types the code defines; a history of another type fails without a replay. */
-  workflowTypes: string[];
+  workflowBundle: { codePath: string } | { code: string }; // the code under test and the recorder, bundled once
+  workflowTypes: string[]; // the types the code defines; a history of another type fails without a replay
   timeoutMs?: number; // bound on each history's replay; default 10 s
   dataConverter?: DataConverter; // for histories with encrypted payloads
 }
 
 /**
- * Replays histories with one replay worker (`Worker.runReplayHistories`), recording what the code
- * commanded in each. A replay that overruns its bound is reported and left behind (it cannot be stopped
- * from here); the rest go on with a fresh worker.
+ * Replays histories with one replay worker (`Worker.runReplayHistories`), recording what the code commanded in
+ * each. A replay that overruns its bound is left behind (it cannot be stopped); the rest go on with a fresh worker.
  */
 async function replayAll(items: { history?: History }[], options: ReplayOptions) {
   const { workflowBundle, dataConverter, timeoutMs = 10_000 } = options;
   const outcomes: { steps: CodeStep[]; error?: Error; timedOut?: boolean }[] = items.map(() => ({ steps: [] }));
   const step = (info: { workflowId: string }, s: CodeStep) => void outcomes[Number(info.workflowId)]?.steps.push(s);
   const sinks: InjectedSinks<RecorderSinks> = { replayRecorder: { step: { fn: step, callDuringReplay: true } } };
+  const replayOptions = { workflowBundle, dataConverter, replayName: 'replay-test', sinks };
   let current = 0;
   while (current < items.length) {
     const first = current;
@@ -54,10 +52,7 @@ async function replayAll(items: { history?: History }[], options: ReplayOptions)
       for (current = first; current < items.length; current++)
         yield { workflowId: String(current), history: items[current]!.history! };
     }
-    const replays = Worker.runReplayHistories(
-      { workflowBundle, dataConverter, replayName: 'replay-test', sinks },
-      feed(),
-    );
+    const replays = Worker.runReplayHistories(replayOptions, feed());
     for (;;) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
@@ -110,9 +105,8 @@ async function confirm(results: ReplayResult[], options: ReplayOptions) {
 }
 
 /**
- * The replay test for any number of histories: invalid ones are reported with their problem and the
- * others still run; each replay is bounded in time; non-determinism is explained in plain words.
- * Results come back in input order.
+ * The replay test for any number of histories: invalid ones are reported with their problem and the others still
+ * run; each replay is bounded in time; non-determinism is explained in plain words. Results keep the input order.
  */
 export async function replayHistories(inputs: HistoryInput[], options: ReplayOptions): Promise<ReplayResult[]> {
   const results: ReplayResult[] = inputs.map(({ loaded, ...input }) => {

@@ -22,7 +22,7 @@ export function explanationLines(r: ReplayResult, verbose?: boolean): string[] {
   const d = r.divergence;
   // Why an execution is exempt comes first; its divergence then says what would break if it were moved.
   const exempt = r.status === 'exempt' && r.message ? ['exempt:', `  ${r.message}`] : [];
-  if (d) {
+  if (d)
     return [
       ...exempt,
       'non-determinism:',
@@ -33,7 +33,6 @@ export function explanationLines(r: ReplayResult, verbose?: boolean): string[] {
       `  Fix: ${d.fix}`,
       ...(r.sdkMessage ? [`  SDK: ${cut(r.sdkMessage, verbose)}`] : []),
     ];
-  }
   const heading =
     { invalid: 'not a replayable history:', fail: 'replay failed:' }[r.status as 'fail'] ?? `${r.status}:`;
   const lines = [heading, ...(r.message ?? '').split('\n').map((l) => `  ${l}`)];

@@ -4,13 +4,11 @@ import { UserError, withTimeout } from '@background-check/common';
 import type { HistoryInput } from './replay';
 
 export interface ServerQuery {
-  /** A visibility query; default: every open execution of `workflowTypes`, plus the latest closed ones. */
-  query?: string;
+  query?: string; // a visibility query; default: every open execution of workflowTypes, plus the latest closed ones
   limit?: number; // how many closed executions (or, with a query, matches) to take; default 20
   workflowTypes: string[];
 }
 
-/** Up to `limit` histories of the executions the query matches, downloaded 10 at a time. */
 async function download(client: Client, query: string, limit: number): Promise<HistoryInput[]> {
   const out: HistoryInput[] = [];
   try {

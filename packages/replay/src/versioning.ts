@@ -4,8 +4,7 @@ import type { ReplayResult } from './replay';
 
 export interface Versioning {
   behavior: 'PINNED' | 'AUTO_UPGRADE' | 'none';
-  /** The Worker Deployment version the execution last ran on (or is pinned to by an override). */
-  deploymentName?: string;
+  deploymentName?: string; // the Worker Deployment version it last ran on (or is pinned to by an override)
   buildId?: string;
   override?: boolean; // set when a versioning override, not the worker, decided the behavior
 }
@@ -50,9 +49,8 @@ const RANK = { safe: 0, 'safe-while-pinned': 1, unsafe: 2 };
 export type Verdict = keyof typeof RANK;
 
 /**
- * With `buildId` (the build the change ships as): a PINNED execution on another build never runs the new
- * code, so it is exempt, not failed; its message says whether it would fail if moved. Everything else
- * must replay.
+ * With `buildId` (the build the change ships as): a PINNED execution on another build never runs the new code, so
+ * it is exempt, not failed; its message says whether it would fail if moved. Everything else must replay.
  */
 export function applyVersioning(results: ReplayResult[], buildId: string | undefined): void {
   for (const r of results) {

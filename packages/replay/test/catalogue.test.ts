@@ -4,8 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { replayHistories, type ReplayResult } from '../src/replay';
-import { bundleVariant, variantPath } from './variants';
-import { corpusByBranch, inputsOf } from './corpus';
+import { bundleVariant, corpusByBranch, inputsOf, variantPath } from './corpus';
 
 const { timer, noTimer } = corpusByBranch();
 

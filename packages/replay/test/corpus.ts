@@ -1,14 +1,15 @@
-// Shared by this package's tests: the committed corpus and its branches, and `pnpm test:replay` as a child process.
+// This package's test helpers: the committed corpus, the workflow variants, and `pnpm test:replay` as a child process.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { repoRoot } from '@background-check/common';
+import { version as workerVersion } from '@temporalio/worker/package.json';
+import { repoRoot, stateDir } from '@background-check/common';
 import { STACK_FRAME, spawnTs, waitForExit } from '@background-check/test-support';
-import { prebuiltBundle } from '@background-check/worker';
+import { buildBundle, prebuiltBundle } from '@background-check/worker';
 import { listHistoryFiles, loadHistoryFile } from '../src/load';
 import { RECORDER, type HistoryInput } from '../src/replay';
-import { bundleVariant } from './variants';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -39,6 +40,23 @@ export function corpusByBranch(): { timer: string[]; noTimer: string[] } {
   return { timer, noTimer };
 }
 
+/** A workflow variant: fixtures/variants/NAME.workflow.ts exports `BackgroundCheck`, a changed copy of the real one. */
+export const variantPath = (name: string) => path.join(__dirname, 'fixtures', 'variants', `${name}.workflow.ts`);
+
+/** The variant's bundle, with the recorder; bundling takes 1-3 s, so it is cached, keyed by its sources and the SDK. */
+export async function bundleVariant(name: string): Promise<{ code: string; codePath: string }> {
+  const file = variantPath(name);
+  const hash = crypto.createHash('sha256').update(workerVersion);
+  for (const f of [file, RECORDER]) hash.update(fs.readFileSync(f));
+  const codePath = path.join(stateDir('variant-bundles'), `${name}-${hash.digest('hex').slice(0, 16)}.js`);
+  if (fs.existsSync(codePath)) return { code: fs.readFileSync(codePath, 'utf8'), codePath };
+  const { code } = await buildBundle({ workflowsPath: file, interceptorModules: [RECORDER] });
+  // Write then rename: parallel test files may build the same variant at once.
+  fs.writeFileSync(`${codePath}.${process.pid}`, code);
+  fs.renameSync(`${codePath}.${process.pid}`, codePath);
+  return { code, codePath };
+}
+
 /** The bundle `pnpm test:replay` replays with: the current workflow code and the recorder. */
 export const replayBundle = () => prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] });
 
@@ -49,8 +67,7 @@ export const replayBundle = () => prebuiltBundle('replay-bundle', { interceptorM
  */
 export async function probeDraws(files: string[]): Promise<Map<string, number>> {
   const draws = new Map<string, number>();
-  const fn = ({ workflowId }: { workflowId: string }, n: number) =>
-    void (draws.has(workflowId) || draws.set(workflowId, n));
+  const fn = ({ workflowId: id }: { workflowId: string }, n: number) => void draws.set(id, draws.get(id) ?? n);
   // The variant's bundle has the replay recorder too: its steps are not needed here.
   const sinks = { probe: { draw: { fn, callDuringReplay: true } }, replayRecorder: { step: { fn: () => undefined } } };
   const histories = files.map((file) => ({ workflowId: file, history: historyFromJSON(readJson(file)) }));
@@ -85,12 +102,8 @@ export async function testReplay(args: string[], { cwd = repoRoot() } = {}) {
   const exit = await waitForExit(child, 60_000);
   if (exit.timedOut)
     throw new Error(`pnpm test:replay ${args.join(' ')} did not exit within 60 s. Its output:\n${child.output()}`);
-  const run = {
-    code: exit.code,
-    stdout: child.stdout(),
-    stderr: child.stderr(),
-    seconds: (Date.now() - started) / 1000,
-  };
+  const seconds = (Date.now() - started) / 1000;
+  const run = { code: exit.code, stdout: child.stdout(), stderr: child.stderr(), seconds };
   expect(run.stdout + run.stderr).not.toMatch(STACK_FRAME);
   return run;
 }

@@ -15,8 +15,7 @@ import { findTemporalCli, type DevServer } from '@background-check/servers';
 import { STACK_FRAME, spawnTs, tempDir, until, useDevServer, waitForExit } from '@background-check/test-support';
 import { loadHistoryFile, parseHistory } from '../src/load';
 import { replayHistories, type ReplayResult } from '../src/replay';
-import { probeDraws, replayBundle } from './corpus';
-import { bundleVariant } from './variants';
+import { bundleVariant, probeDraws, replayBundle } from './corpus';
 
 let server: DevServer;
 let client: Client;

@@ -4,8 +4,7 @@
 import path from 'node:path';
 import { Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { useTimeSkippingEnv } from '@background-check/test-support';
-import { corpusFiles, probeDraws, tookTimerBranch } from './corpus';
-import { bundleVariant, variantPath } from './variants';
+import { bundleVariant, corpusFiles, probeDraws, tookTimerBranch, variantPath } from './corpus';
 
 type Values = [step: string, random: number, now: number, uuid: string];
 

@@ -10,8 +10,7 @@ import { CODEC_KEY_ENV, dataConverterFromEnv, generateKey } from '@background-ch
 import { tempDir, useTimeSkippingEnv } from '@background-check/test-support';
 import { loadHistoryFile, parseHistory } from '../src/load';
 import { replayHistories, type HistoryInput } from '../src/replay';
-import { FIXTURES, replayBundle } from './corpus';
-import { bundleVariant } from './variants';
+import { FIXTURES, bundleVariant, replayBundle } from './corpus';
 
 const dir = tempDir('runner');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -4,8 +4,7 @@
 import path from 'node:path';
 import { listHistoryFiles } from '../src/load';
 import { replayHistories, type ReplayResult } from '../src/replay';
-import { FIXTURES, corpusFiles, inputsOf, probeDraws, replayBundle, tookTimerBranch } from './corpus';
-import { bundleVariant } from './variants';
+import { FIXTURES, bundleVariant, corpusFiles, inputsOf, probeDraws, replayBundle, tookTimerBranch } from './corpus';
 
 const [v0, v1, v2] = ['v0', 'v1-patched', 'v2-deprecated'].map((dir) => listHistoryFiles(path.join(FIXTURES, dir)));
 const PATCH = 'background-check-random-sleep';

@@ -17,7 +17,7 @@ import { until, useDevServer } from '@background-check/test-support';
 import { replayHistories } from '../src/replay';
 import { serverHistories } from '../src/server';
 import { applyVersioning, verdicts, versioningOf } from '../src/versioning';
-import { bundleVariant, variantPath } from './variants';
+import { bundleVariant, variantPath } from './corpus';
 
 type Bundle = NonNullable<WorkerOptions['workflowBundle']>;
 
