@@ -2,7 +2,6 @@
 import {
   DEPLOYMENT_NAME,
   SAMPLE_SSN,
-  TASK_QUEUE,
   WORKFLOW_ID,
   UserError,
   intOption,
@@ -11,7 +10,7 @@ import {
   runCommand,
 } from '@background-check/common';
 import { connectClient } from '@background-check/connection';
-import { checkSsn, countPollers, startBackgroundCheck, waitForResult } from './starter';
+import { checkSsn, startBackgroundCheck, waitForResult } from './starter';
 
 const USAGE = `Usage: pnpm start:workflow [--ssn ###-##-####] [--workflow-id ID] [--timeout SECONDS] [--pinned-to BUILD_ID]
 
@@ -56,9 +55,6 @@ runCommand(async () => {
     console.log(
       `Started BackgroundCheck for SSN ${maskSsn(ssn)}: workflow id ${workflowId}, run id ${handle.firstExecutionRunId}${pinned}`,
     );
-    if ((await countPollers(client, config.namespace)) === 0) {
-      console.log(`Note: no worker is polling task queue "${TASK_QUEUE}" yet. Start one with \`pnpm start:worker\`.`);
-    }
     const result = await waitForResult(handle, timeoutSeconds * 1000);
     console.log(`Result: ${JSON.stringify(result)}`);
   } finally {

@@ -85,17 +85,3 @@ export function describeFailure(err: unknown): string {
   }
   return redactSsns(`Background check failed: ${chain.join(': ') || err.message}`);
 }
-
-/** How many workers poll the task queue for workflow tasks; undefined when the server won't say. */
-export async function countPollers(client: Client, namespace: string): Promise<number | undefined> {
-  try {
-    const { pollers } = await client.workflowService.describeTaskQueue({
-      namespace,
-      taskQueue: { name: TASK_QUEUE, kind: 1 /* NORMAL */ },
-      taskQueueType: 1 /* WORKFLOW */,
-    });
-    return pollers?.length ?? 0;
-  } catch {
-    return undefined;
-  }
-}
