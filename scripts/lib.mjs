@@ -8,12 +8,9 @@ export const TOOLS = path.join(ROOT, '.tools');
 
 /** Runs a command with inherited output; returns its exit code (a spawn failure counts as 127). */
 export function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT, ...options });
-  if (result.error) {
-    console.error(`Could not run ${cmd}: ${result.error.message}`);
-    return 127;
-  }
-  return result.status ?? 1;
+  const { status, error } = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT, ...options });
+  if (error) console.error(`Could not run ${cmd}: ${error.message}`);
+  return error ? 127 : (status ?? 1);
 }
 
 export function fail(message, code = 1) {

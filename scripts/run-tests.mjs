@@ -1,88 +1,73 @@
 // The two test tiers, each ending with one plain summary line (`tests: N passed, N failed`):
-//   node scripts/run-tests.mjs unit [jest args]   `pnpm test`: type-check, format check and lint, and
-//                                                 every *.test.ts but the end-to-end ones
+//   node scripts/run-tests.mjs unit [jest args]   `pnpm test`: every *.test.ts but the end-to-end ones,
+//                                                 with type-check, format check and lint alongside
 //   node scripts/run-tests.mjs e2e [jest args]    `pnpm test:e2e`: the *.e2e.test.ts files
-// The checks run alongside jest (each is mostly one core, and jest's workers mostly wait on the
-// servers and processes they start); their output follows jest's. A failed check
-// counts as one failed test.
+// The checks run alongside jest (jest's workers mostly wait on servers); their output follows jest's,
+// and a failed check counts as one failed test.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './lib.mjs';
 
-const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
-const TIERS = {
-  unit: {
-    config: 'jest.config.js',
-    checks: [
-      ['type-check (tsc -b)', bin('tsc'), ['-b']],
-      [
-        'format check (prettier --check; `pnpm format` fixes it)',
-        bin('prettier'),
-        ['--check', '--log-level', 'warn', '.'],
-      ],
-      ['lint (eslint)', bin('eslint'), ['.']],
-    ],
-  },
-  e2e: { config: 'jest.e2e.config.js', checks: [] },
-};
-
-const [tierName, ...jestArgs] = process.argv.slice(2);
-const tier = TIERS[tierName];
-if (!tier) {
-  console.error(`Usage: node scripts/run-tests.mjs ${Object.keys(TIERS).join('|')} [jest arguments]`);
+const [tier, ...jestArgs] = process.argv.slice(2);
+if (tier !== 'unit' && tier !== 'e2e') {
+  console.error('Usage: node scripts/run-tests.mjs unit|e2e [jest arguments]');
   process.exit(2);
 }
+const config = tier === 'unit' ? 'jest.config.js' : 'jest.e2e.config.js';
+const CHECKS = [
+  ['type-check (tsc -b)', 'tsc', ['-b']],
+  ['format check (prettier --check; `pnpm format` fixes it)', 'prettier', ['--check', '--log-level', 'warn', '.']],
+  ['lint (eslint)', 'eslint', ['.']],
+];
 
-// Jest's own results, and this tier's counts (checks included) for .ci/run to add up. Files from an
-// earlier run must not count for this one.
-const resultsFile = path.join(ROOT, '.temporal', `jest-results-${tierName}.json`);
-const summaryFile = path.join(ROOT, '.temporal', `tests-${tierName}.json`);
+// Jest's own results, and this tier's counts (checks included) for .ci/run to add up; not an earlier run's.
+const resultsFile = path.join(ROOT, '.temporal', `jest-results-${tier}.json`);
+const summaryFile = path.join(ROOT, '.temporal', `tests-${tier}.json`);
 fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
 for (const file of [resultsFile, summaryFile]) fs.rmSync(file, { force: true });
 
-/** Runs a command to completion; resolves with its exit code and, unless inherited, its output. */
-function run(cmd, args, { inherit = false } = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    child.on('error', (err) => (output += `Could not run ${cmd}: ${err.message}\n`));
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 127), output }));
-  });
+/** Runs a node_modules/.bin command to completion; resolves with its exit code and (unless inherited) output. */
+async function run(name, args, stdio = ['ignore', 'pipe', 'pipe']) {
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', name), args, { cwd: ROOT, stdio });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  try {
+    const [status] = await once(child, 'close');
+    return { code: status ?? 1, output };
+  } catch (err) {
+    return { code: 127, output: `${output}Could not run ${name}: ${err.message}\n` };
+  }
 }
 
-const checks = tier.checks.map(([label, cmd, args]) => run(cmd, args).then((result) => ({ label, ...result })));
-console.log(`== tests (jest -c ${tier.config})${checks.length ? `, with ${checks.length} checks alongside` : ''}`);
-const jest = await run(bin('jest'), ['-c', tier.config, '--json', `--outputFile=${resultsFile}`, ...jestArgs], {
-  inherit: true,
-});
-let checksFailed = 0;
+const checks = (tier === 'unit' ? CHECKS : []).map(([label, name, args]) =>
+  run(name, args).then((r) => ({ label, ...r })),
+);
+console.log(`== tests (jest -c ${config})${checks.length ? `, with ${checks.length} checks alongside` : ''}`);
+const jest = await run('jest', ['-c', config, '--json', `--outputFile=${resultsFile}`, ...jestArgs], 'inherit');
+let failed = 0;
 for (const { label, code, output } of await Promise.all(checks)) {
   console.log(`\n== ${label}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`}`);
   if (output.trim()) console.log(output.trimEnd());
-  if (code !== 0) checksFailed += 1;
+  if (code !== 0) failed += 1;
 }
+if (failed > 0) console.error(`\n${failed} check(s) failed: see above.`);
 
 let passed = 0;
-let failed = 1;
 let skipped = 0;
 try {
   const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   passed = r.numPassedTests;
-  // A test file that failed to load counts as a failure even though it ran no test.
-  failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
   skipped = r.numPendingTests + r.numTodoTests;
-  if (r.numTotalTests === 0) {
-    console.error('jest ran no test.');
-    failed += 1;
-  }
+  // A test file that failed to load counts as a failure even though it ran no test; so does running none.
+  failed += r.numFailedTests + r.numRuntimeErrorTestSuites + (r.numTotalTests === 0 ? 1 : 0);
+  if (r.numTotalTests === 0) console.error('jest ran no test.');
 } catch {
   console.error('jest wrote no results file.');
+  failed += 1;
 }
-failed += checksFailed;
-if (checksFailed > 0) console.error(`\n${checksFailed} check(s) failed: see above.`);
 fs.writeFileSync(summaryFile, JSON.stringify({ passed, failed, skipped }));
 console.log(`\ntests: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-process.exit(jest.code !== 0 || failed > 0 ? jest.code || 1 : 0);
+process.exit(jest.code || (failed > 0 ? 1 : 0));

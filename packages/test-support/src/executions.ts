@@ -1,23 +1,16 @@
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+// Workflow executions in tests: bounded waits for results and conditions, starts, histories.
+import { setTimeout } from 'node:timers/promises';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { SAMPLE_SSN, TASK_QUEUE, WORKFLOW_TYPE, eventTypeName, withTimeout } from '@background-check/common';
 
-export type Branch = 'timer' | 'activity';
-
 /** The execution's result, bounded: a test waits for no workflow forever. */
 export async function resultWithin<T = unknown>(client: Client, workflowId: string, timeoutMs: number): Promise<T> {
-  return await withTimeout(
-    client.workflow.getHandle(workflowId).result() as Promise<T>,
-    timeoutMs,
-    `workflow ${workflowId}'s result`,
-  );
+  const result = client.workflow.getHandle(workflowId).result() as Promise<T>;
+  return await withTimeout(result, timeoutMs, `workflow ${workflowId}'s result`);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Polls until the check passes; throws with the description after the bound. */
+/** Polls until the check returns a value; throws with the description after the bound. */
 export async function until<T>(
   what: string,
   timeoutMs: number,
@@ -29,23 +22,16 @@ export async function until<T>(
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}.`);
-    await sleep(intervalMs);
+    await setTimeout(intervalMs);
   }
 }
 
-export function eventTypes(history: History): string[] {
-  return (history.events ?? []).map((e) => eventTypeName(e.eventType));
-}
+export const eventTypes = (history: History): string[] => (history.events ?? []).map((e) => eventTypeName(e.eventType));
 
-export function countEvents(history: History, type: string): number {
-  return eventTypes(history).filter((t) => t === type).length;
-}
+export const countEvents = (history: History, type: string): number =>
+  eventTypes(history).filter((t) => t === type).length;
 
-export async function startBackgroundChecks(
-  client: Client,
-  workflowIds: string[],
-  ssn: string = SAMPLE_SSN,
-): Promise<WorkflowHandle[]> {
+export async function startBackgroundChecks(client: Client, workflowIds: string[], ssn = SAMPLE_SSN) {
   return await Promise.all(
     workflowIds.map((workflowId) =>
       client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId, args: [ssn] }),
@@ -57,8 +43,8 @@ export async function startBackgroundChecks(
  * Which branch the run took, read from its history once its first workflow task completed: a
  * TimerStarted (it sleeps 60 s first) or an ActivityTaskScheduled (straight to the SSN trace).
  */
-export async function branchOf(client: Client, workflowId: string, timeoutMs = 30_000): Promise<Branch> {
-  return await until(`the first workflow task of ${workflowId}`, timeoutMs, async () => {
+export async function branchOf(client: Client, workflowId: string): Promise<'timer' | 'activity'> {
+  return await until(`the first workflow task of ${workflowId}`, 30_000, async () => {
     const types = eventTypes(await client.workflow.getHandle(workflowId).fetchHistory());
     if (types.includes('TimerStarted')) return 'timer';
     if (types.includes('ActivityTaskScheduled')) return 'activity';
@@ -67,22 +53,15 @@ export async function branchOf(client: Client, workflowId: string, timeoutMs = 3
 }
 
 /**
- * The branch a run takes is drawn from its run id, which the server assigns: no start option can
- * choose it. So start runs in batches and keep the ones that took the wanted branch. Each run takes
- * a branch with probability ~1/2, so `batchSize * maxBatches` runs make missing it practically
- * impossible (a batch of 12 misses with p < 0.0003; four batches with p < 1e-14), and the bound
- * keeps it from ever looping. A worker must be running. Returns the ids of both kinds.
+ * The server draws the branch from the run id, so no start option can choose it: start runs in
+ * batches and keep those that took the wanted branch (each does with p ~1/2; a batch of 12 misses
+ * with p < 0.0003, and the bound keeps it from looping). A worker must be running. Returns the ids of both kinds.
  */
 export async function startUntilBranch(
   client: Client,
   prefix: string,
-  wanted: Branch,
-  {
-    want = 1,
-    batchSize = 12,
-    maxBatches = 4,
-    ssn = SAMPLE_SSN,
-  }: { want?: number; batchSize?: number; maxBatches?: number; ssn?: string } = {},
+  wanted: 'timer' | 'activity',
+  { want = 1, batchSize = 12, maxBatches = 4, ssn = SAMPLE_SSN } = {},
 ): Promise<{ wanted: string[]; others: string[] }> {
   const found: string[] = [];
   const others: string[] = [];
@@ -100,19 +79,13 @@ export async function startUntilBranch(
 }
 
 /** Terminates those of the executions that are still running (others a test started but does not need). */
-export async function terminateRunning(
-  client: Client,
-  workflowIds: string[],
-  reason = 'not needed by this test',
-): Promise<void> {
+export async function terminateRunning(client: Client, workflowIds: string[]): Promise<void> {
   for (const id of workflowIds) {
     const handle = client.workflow.getHandle(id);
     if ((await handle.describe()).status.name !== 'RUNNING') continue;
-    try {
-      await handle.terminate(reason);
-    } catch (err) {
-      // It may close between describe() and terminate(): then there is nothing left to stop.
+    // It may close between describe() and terminate(): then there is nothing left to stop.
+    await handle.terminate('not needed by this test').catch((err: unknown) => {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-    }
+    });
   }
 }

@@ -1,7 +1,9 @@
 // Child processes for tests: the project's commands run as their package scripts run them, their
 // output kept, every wait bounded, and every child killed by pid (never by name).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { repoRoot } from '@background-check/common';
 
 export interface ChildExit {
@@ -9,45 +11,16 @@ export interface ChildExit {
   signal: NodeJS.Signals | null;
 }
 
-export interface Child {
-  name: string;
-  pid: number;
-  proc: ChildProcess;
-  /** stdout and stderr so far, interleaved as they arrived. */
-  output(): string;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the first match of the pattern in the output; rejects after the bound or if the child exits first. */
-  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
-  /** Writes a line to the child's stdin. */
-  send(line: string): void;
-  /** Sends a signal to the child (or, with `group`, to its whole process group, as Ctrl-C in a terminal does). */
-  kill(signal: NodeJS.Signals, group?: boolean): void;
-  /** Settles on 'close': the process has exited and its stdout and stderr are drained, so output() is complete. */
-  exited: Promise<ChildExit>;
-  isRunning(): boolean;
-  detached: boolean;
-}
-
-export interface SpawnOptions {
-  env?: NodeJS.ProcessEnv;
-  /** Own process group, so a signal can reach it and its children together (like Ctrl-C in a terminal). */
-  detached?: boolean;
-  cwd?: string;
-}
-
-export interface SpawnTsOptions extends SpawnOptions {
-  /** Modules (repo-relative .ts files) to load before the script, as `ts-node --require` does. */
-  require?: string[];
-}
+/** detached: own process group, so a signal can reach it and its children together (as Ctrl-C does). */
+type SpawnOptions = { env?: NodeJS.ProcessEnv; detached?: boolean };
+export type Child = ReturnType<typeof spawnChild>;
 
 const started = new Set<Child>();
 
-// After a kill, a grandchild that inherited the pipes could keep them open; past this bound the
-// pipes are closed from this end so 'close' still comes.
-const DRAIN_BOUND_MS = 5_000;
+/** Resolves with undefined after `ms` (a timer that keeps nothing alive): the losing side of a bounded race. */
+const bound = (ms: number) => setTimeout(ms, undefined, { ref: false });
 
-/** True while a process with this pid exists. */
+/** True while a process with this pid exists (a negative pid: while any process of that group does). */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -58,103 +31,70 @@ export function pidAlive(pid: number): boolean {
 }
 
 /** True while any process of the group is alive (e.g. a command and the children it started). */
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const groupAlive = (pgid: number): boolean => pidAlive(-pgid);
 
 /** Starts any command as a test child: output kept, stdin open for send(), killed by pid on teardown. */
-export function spawnChild(name: string, command: string, args: string[], options: SpawnOptions = {}): Child {
+export function spawnChild(name: string, command: string, args: string[], options: SpawnOptions = {}) {
   const detached = options.detached ?? false;
-  const proc = spawn(command, args, {
-    cwd: options.cwd ?? repoRoot(),
-    env: { ...process.env, ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached,
-  });
-  if (proc.pid === undefined) throw new Error(`Could not start ${name} (${command}).`);
-  let all = '';
-  let out = '';
-  let err = '';
+  const proc = spawn(command, args, { cwd: repoRoot(), env: { ...process.env, ...options.env }, detached });
+  const pid = proc.pid;
+  if (pid === undefined) throw new Error(`Could not start ${name} (${command}).`);
+  const text = { all: '', stdout: '', stderr: '' };
   let running = true;
-  const waiters = new Set<() => void>();
-  const notify = () => waiters.forEach((w) => w());
-  proc.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-    all += d.toString();
-    notify();
-  });
-  proc.stderr!.on('data', (d: Buffer) => {
-    err += d.toString();
-    all += d.toString();
-    notify();
-  });
+  const changes = new EventEmitter(); // emits 'change' on output and on close, for waitFor
+  const record = (stream: 'stdout' | 'stderr', chunk: unknown) => {
+    text[stream] += chunk;
+    text.all += chunk;
+    changes.emit('change');
+  };
+  proc.stdout.on('data', (d) => record('stdout', d));
+  proc.stderr.on('data', (d) => record('stderr', d));
+  proc.on('error', (e) => record('stderr', `${e}\n`));
   // A child that exits before reading stdin must not crash the test with EPIPE.
-  proc.stdin!.on('error', () => undefined);
-  const exited = new Promise<ChildExit>((resolve) => {
-    // A spawn error (e.g. no such command) also ends in 'close'.
-    proc.once('error', (e) => {
-      err += `${String(e)}\n`;
-      all += `${String(e)}\n`;
-    });
-    proc.once('close', (code, signal) => {
-      running = false;
-      notify();
-      resolve({ code, signal });
-    });
-  });
-  const child: Child = {
+  proc.stdin.on('error', () => undefined);
+  const child = {
     name,
-    pid: proc.pid,
+    pid,
     proc,
-    output: () => all,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    isRunning: () => running,
     detached,
-    send: (line) => {
-      proc.stdin!.write(`${line}\n`);
-    },
-    kill: (signal, group = false) => {
-      if (!running) return;
+    /** stdout and stderr so far, interleaved as they arrived. */
+    output: () => text.all,
+    stdout: () => text.stdout,
+    stderr: () => text.stderr,
+    isRunning: () => running,
+    /** Settles on 'close': the process has exited and its output is drained, so output() is complete. */
+    exited: new Promise<ChildExit>((resolve) => {
+      proc.once('close', (code, signal) => {
+        running = false;
+        changes.emit('change');
+        resolve({ code, signal });
+      });
+    }),
+    /** Writes a line to the child's stdin. */
+    send: (line: string) => proc.stdin.write(`${line}\n`),
+    /** Sends a signal to the child (with `group`, to its whole process group, as Ctrl-C in a terminal does). */
+    kill(signal: NodeJS.Signals, group = false) {
       try {
-        process.kill(group ? -proc.pid! : proc.pid!, signal);
+        if (running) process.kill(group ? -pid : pid, signal);
       } catch (e) {
         // Exited (or its group emptied) between the check and the signal.
         if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
       }
     },
-    waitFor: (pattern, timeoutMs) =>
-      new Promise((resolve, reject) => {
-        const done = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        const check = () => {
-          const m = all.match(pattern);
-          if (m) {
-            done();
-            resolve(m);
-          } else if (!running) {
-            done();
-            reject(new Error(`${name} exited before printing ${pattern}. Its output:\n${all}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`${name} did not print ${pattern} within ${timeoutMs / 1000} s. Its output:\n${all}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      }),
+    /** The first match of the pattern in the output; rejects after the bound or if the child exits first. */
+    async waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+      const timeout = setTimeout(timeoutMs, 'timeout', { ref: false });
+      for (;;) {
+        const match = text.all.match(pattern);
+        if (match) return match;
+        if (!running) throw new Error(`${name} exited before printing ${pattern}. Its output:\n${text.all}`);
+        if ((await Promise.race([once(changes, 'change'), timeout])) === 'timeout')
+          throw new Error(`${name} did not print ${pattern} within ${timeoutMs / 1000} s. Its output:\n${text.all}`);
+      }
+    },
   };
   started.add(child);
-  void exited.then(() => started.delete(child));
+  void child.exited.then(() => started.delete(child));
   return child;
 }
 
@@ -162,48 +102,39 @@ export function spawnChild(name: string, command: string, args: string[], option
 // tsconfig.json next to the script, not the root one.
 const TS_NODE_BIN = require.resolve('ts-node/dist/bin.js', { paths: [repoRoot()] });
 
-/** Runs a TypeScript entry point the way `pnpm start:worker` & co. do (ts-node, transpile only), from the repo root. */
-export function spawnTs(name: string, script: string, args: string[] = [], options: SpawnTsOptions = {}): Child {
-  const root = repoRoot();
-  const preload = (options.require ?? []).flatMap((file) => ['--require', path.resolve(root, file)]);
-  return spawnChild(name, process.execPath, [TS_NODE_BIN, ...preload, path.resolve(root, script), ...args], {
+/**
+ * Runs a TypeScript entry point the way `pnpm start:worker` & co. do (ts-node, transpile only), from
+ * the repo root; `require` lists repo-relative modules to load first (`ts-node --require`).
+ */
+export function spawnTs(
+  name: string,
+  script: string,
+  args: string[] = [],
+  { require = [], ...options }: SpawnOptions & { require?: string[] } = {},
+): Child {
+  const preload = require.flatMap((file) => ['--require', path.resolve(repoRoot(), file)]);
+  return spawnChild(name, process.execPath, [TS_NODE_BIN, ...preload, path.resolve(repoRoot(), script), ...args], {
     ...options,
     env: { ...options.env, TS_NODE_TRANSPILE_ONLY: 'true' },
   });
 }
 
-/** Waits for 'close' within the bound; if the pipes stay open past it, closes them from this end. */
-async function closedWithin(child: Child, timeoutMs: number): Promise<ChildExit | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
-  });
-  try {
-    return await Promise.race([child.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** SIGKILLs the child (its group if detached) and waits for 'close', bounded. */
 async function killAndReap(child: Child): Promise<ChildExit> {
   child.kill('SIGKILL', child.detached);
-  const exit = await closedWithin(child, DRAIN_BOUND_MS);
+  // After the kill, a grandchild that inherited the pipes could keep them open: then close them from this end.
+  const exit = await Promise.race([child.exited, bound(5_000)]);
   if (exit) return exit;
-  // The process is gone but something else holds its pipes: stop reading them.
-  child.proc.stdout?.destroy();
-  child.proc.stderr?.destroy();
-  child.proc.stdin?.destroy();
-  const after = await closedWithin(child, DRAIN_BOUND_MS);
+  [child.proc.stdout, child.proc.stderr, child.proc.stdin].forEach((pipe) => pipe.destroy());
+  const after = await Promise.race([child.exited, bound(5_000)]);
   if (!after) throw new Error(`${child.name} (pid ${child.pid}) did not go away after SIGKILL.`);
   return after;
 }
 
 /** Bounded wait for a child to exit and its output to drain; SIGKILL (by pid) if it has not by then. */
 export async function waitForExit(child: Child, timeoutMs: number): Promise<ChildExit & { timedOut: boolean }> {
-  const exit = await closedWithin(child, timeoutMs);
-  if (exit) return { ...exit, timedOut: false };
-  return { ...(await killAndReap(child)), timedOut: true };
+  const exit = await Promise.race([child.exited, bound(timeoutMs)]);
+  return exit ? { ...exit, timedOut: false } : { ...(await killAndReap(child)), timedOut: true };
 }
 
 /** Waits (bounded) for the child to exit with `code`; otherwise fails with its output, which says why. */
@@ -218,13 +149,12 @@ export async function expectExit(child: Child, code: number, timeoutMs: number):
 
 /** Kills every child still running (SIGKILL by pid, the whole group for detached ones) and reaps them: for afterAll. */
 export async function killAllChildren(): Promise<void> {
-  await Promise.all([...started].map((child) => killAndReap(child)));
+  await Promise.all([...started].map(killAndReap));
 }
 
 /** Counts lines of the output that match. */
-export function countLines(text: string, pattern: RegExp): number {
-  return text.split('\n').filter((line) => pattern.test(line)).length;
-}
+export const countLines = (text: string, pattern: RegExp): number =>
+  text.split('\n').filter((line) => pattern.test(line)).length;
 
 /** A stack-trace frame line ("    at fn (file:1:2)"): what a user must never see for bad input. */
 export const STACK_FRAME = /^\s+at .+(\(.*:\d+:\d+\)|:\d+:\d+)$/m;

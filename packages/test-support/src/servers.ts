@@ -10,51 +10,31 @@ import { findTestServer, freePort, startDevServer, type DevServer } from '@backg
 export { freePort };
 
 /** A fresh folder under the OS temp dir for one test's files (state db, server log, certificates). */
-export function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `background-check-${label}-`));
-}
-
-/** The SDK's own download of the test server (needs internet), used only when no binary is installed. */
-export function sdkDownload(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'cached-download' } } });
-}
-
-export interface TimeSkippingOptions {
-  /** How to get a server when no binary is installed; the SDK's download unless a test injects another. */
-  download?: () => Promise<TestWorkflowEnvironment>;
-}
+export const tempDir = (label: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `background-check-${label}-`));
 
 /**
  * The SDK's time-skipping environment on the real test server: the installed binary (see
- * findTestServer), else the SDK's own download; when that fails too, the error says how to get a binary.
+ * findTestServer), else `download` (the SDK's own, which needs internet; tests inject another);
+ * when that fails too, the error says how to get a binary.
  */
 export async function createTimeSkippingEnv({
-  download = sdkDownload,
-}: TimeSkippingOptions = {}): Promise<TestWorkflowEnvironment> {
+  download = () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'cached-download' } } }),
+}: { download?: () => Promise<TestWorkflowEnvironment> } = {}): Promise<TestWorkflowEnvironment> {
   let binary: string;
   try {
     binary = findTestServer();
   } catch (missing) {
     // A variable that names no executable is a mistake to report, not a reason to download.
     if (process.env.TEMPORAL_TEST_SERVER_PATH || !(missing instanceof UserError)) throw missing;
-    return await downloadOrExplain(download, missing);
+    return await download().catch((err: unknown) => {
+      throw new UserError(
+        `${missing.message}\n(The SDK's download fallback failed too: ${(err as Error)?.message ?? err})`,
+      );
+    });
   }
   return await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: binary } },
   });
-}
-
-async function downloadOrExplain(
-  download: () => Promise<TestWorkflowEnvironment>,
-  missing: UserError,
-): Promise<TestWorkflowEnvironment> {
-  try {
-    return await download();
-  } catch (err) {
-    throw new UserError(
-      `${missing.message}\n(The SDK's download fallback failed too: ${(err as Error)?.message ?? String(err)})`,
-    );
-  }
 }
 
 /**

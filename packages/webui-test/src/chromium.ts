@@ -1,27 +1,20 @@
 import fs from 'node:fs';
 
 /** Debian's Chromium, as scripts/install-chromium.sh installs it; CHROMIUM_PATH points elsewhere. */
-export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+export const chromiumPath = (): string => process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
-}
-
-export function chromiumAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+export function chromiumAvailable(): boolean {
   try {
-    fs.accessSync(chromiumPath(env), fs.constants.X_OK);
+    fs.accessSync(chromiumPath(), fs.constants.X_OK);
     return true;
   } catch {
     return false;
   }
 }
 
-export function howToEnable(env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    `Chromium was not found at ${chromiumPath(env)}. Install Debian's chromium with \`sudo bash scripts/install-chromium.sh\` ` +
-    '(apt-get install chromium), or set CHROMIUM_PATH to a Chromium or Chrome binary, then run `pnpm jest packages/webui-test`.'
-  );
-}
+export const howToEnable = (): string =>
+  `Chromium was not found at ${chromiumPath()}. Install Debian's chromium with \`sudo bash scripts/install-chromium.sh\` ` +
+  '(apt-get install chromium), or set CHROMIUM_PATH to a Chromium or Chrome binary, then run `pnpm jest packages/webui-test`.';
 
 /**
  * Flags for a quiet, self-contained headless run: no sandbox (CI runs as root), no GPU, no
