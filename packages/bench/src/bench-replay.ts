@@ -1,7 +1,5 @@
-// `pnpm bench:replay [N]` (default 1000): replays the same N generated histories, in memory, with the
-// plain SDK loop and with the project's runner, and prints histories per second for each and the ratio.
-// The runner, with its recorder and explanations, must stay within 10% of the SDK loop. A benchmark: the
-// tests never run it (timings belong here, not in assertions).
+// `pnpm bench:replay [N]`: the SDK's replay loop and the project's runner on the same N histories (see
+// USAGE). A benchmark: the tests never run it (timings belong here, not in assertions).
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { UserError, WORKFLOW_TYPE, parseCommandArgs, runCommand } from '@background-check/common';
@@ -51,7 +49,7 @@ runCommand(async () => {
   const { positionals } = parseCommandArgs(process.argv.slice(2), {}, USAGE, true);
   const n = Number(positionals[0] ?? 1000);
   if (positionals.length > 1 || !Number.isInteger(n) || n < 1) {
-    throw new UserError(`N is one whole number of at least 1, not "${positionals.join(' ')}".\n\n${USAGE}`, 2);
+    throw new UserError(`N is one whole number of at least 1, not "${positionals.join(' ')}".`, 2);
   }
   installRuntime('WARN', 'ERROR');
   const histories = generateHistories(n);

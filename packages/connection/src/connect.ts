@@ -28,14 +28,8 @@ async function checkNamespace(config: TemporalConfig, connection: Connection): P
   }
 }
 
-export interface Connected {
-  config: TemporalConfig;
-  connection: Connection;
-  client: Client;
-}
-
 /** A client for the configured server and namespace, checked within a bound. */
-export async function connectClient(config = loadTemporalConfig(), connectTimeoutMs = 5000): Promise<Connected> {
+export async function connectClient(config = loadTemporalConfig(), connectTimeoutMs = 5000) {
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...config.connectionOptions, connectTimeout: connectTimeoutMs });
@@ -63,3 +57,5 @@ export async function connectWorker(config = loadTemporalConfig(), connectTimeou
     throw unreachable(config, err);
   }
 }
+
+export type Connected = Awaited<ReturnType<typeof connectClient>>;

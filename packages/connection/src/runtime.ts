@@ -9,9 +9,8 @@ export function formatLogEntry(entry: LogEntry): string {
 }
 
 // Errors serialize as {} by default; a log line should say what went wrong.
-function errorsAsText(_key: string, value: unknown): unknown {
-  return value instanceof Error ? `${value.name}: ${value.message}` : value;
-}
+const errorsAsText = (_key: string, value: unknown) =>
+  value instanceof Error ? `${value.name}: ${value.message}` : value;
 
 /**
  * The one way this project installs the SDK runtime (once per process, before any worker or native

@@ -9,17 +9,11 @@ import { NAMESPACE, UserError, stateDir } from '@background-check/common';
 import { findTemporalCli } from './binaries';
 
 export interface DevServerOptions {
-  /** gRPC port; default 7233 as in the chapter; 0 picks a free one. */
-  port?: number;
-  /** Web UI port; default gRPC port + 1000 (8233), as the CLI does; 0 picks a free one. */
-  uiPort?: number;
-  /** SQLite state file; default .temporal/dev-server.db, so executions survive a restart. */
-  dbFilename?: string;
-  /** Namespaces to register at start-up; default the chapter's. */
-  namespaces?: string[];
-  /** Where the server's own output goes: a file (default .temporal/dev-server-<port>.log) or 'inherit'. */
-  log?: string;
-  readyTimeoutMs?: number;
+  port?: number; // gRPC; default 7233 as in the chapter; 0 picks a free one
+  uiPort?: number; // Web UI; default port + 1000 (8233), as the CLI does; 0 picks a free one
+  dbFilename?: string; // state; default .temporal/dev-server.db, so executions survive a restart
+  namespace?: string; // registered at start-up; default the chapter's
+  log?: string; // the server's own output: a file (default .temporal/dev-server-<port>.log) or 'inherit'
 }
 
 export interface DevServer {
@@ -88,7 +82,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const port = options.port === 0 ? await freePort() : (options.port ?? 7233);
   const uiPort = options.uiPort === 0 ? await freePort() : (options.uiPort ?? port + 1000);
   const dbFilename = options.dbFilename ?? path.join(stateDir(), 'dev-server.db');
-  const namespaces = options.namespaces ?? [NAMESPACE];
+  const namespace = options.namespace ?? NAMESPACE;
   const address = `localhost:${port}`;
   if (await portAnswers(address, 500)) {
     throw new UserError(
@@ -96,7 +90,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     );
   }
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
-  args.push('--db-filename', dbFilename, '--log-level', 'warn', ...namespaces.flatMap((ns) => ['--namespace', ns]));
+  args.push('--db-filename', dbFilename, '--log-level', 'warn', '--namespace', namespace);
   // A Worker Deployment version reports DRAINED seconds after its last pinned execution closes, not minutes.
   for (const key of ['VersionDrainageStatusVisibilityGracePeriod', 'VersionDrainageStatusRefreshInterval']) {
     args.push('--dynamic-config-value', `matching.wv.${key}="5s"`);
@@ -116,15 +110,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await exited;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
-  while (!((await portAnswers(address, 500)) && (await namespaceAnswers(address, namespaces[0] ?? 'default')))) {
-    if (child.exitCode !== null)
-      throw new UserError(`The dev server exited with code ${child.exitCode} before it was ready.`);
-    if (Date.now() > deadline) {
+  const deadline = Date.now() + 60_000;
+  while (!((await portAnswers(address, 500)) && (await namespaceAnswers(address, namespace)))) {
+    const problem =
+      child.exitCode !== null
+        ? `exited with code ${child.exitCode} before it was ready`
+        : 'did not become ready within 60 s';
+    if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new UserError(
-        `The dev server at ${address} did not become ready within ${(options.readyTimeoutMs ?? 60_000) / 1000} s.`,
-      );
+      throw new UserError(`The dev server at ${address} ${problem}.`);
     }
     await sleep(250); // polling interval of a bounded wait
   }

@@ -13,7 +13,7 @@ runCommand(async () => {
   }
   const namespace = process.env.TEMPORAL_NAMESPACE || NAMESPACE;
   console.log('Starting the Temporal dev server (Temporal CLI) ...');
-  const server = await startDevServer({ log: 'inherit', port: splitAddress(address).port, namespaces: [namespace] });
+  const server = await startDevServer({ log: 'inherit', port: splitAddress(address).port, namespace });
   console.log(`Temporal dev server ready at ${server.address}, namespace "${namespace}".`);
   console.log(`Web UI: ${server.uiUrl}   State: ${server.dbFilename}`);
   console.log('Ctrl-C to stop.');

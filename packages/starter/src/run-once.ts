@@ -37,7 +37,7 @@ runCommand(async () => {
       );
     } else {
       console.log(`No Temporal server at ${config.address}: starting the project's dev server (Temporal CLI)...`);
-      const server = await startDevServer({ port: splitAddress(config.address).port, namespaces: [config.namespace] });
+      const server = await startDevServer({ port: splitAddress(config.address).port, namespace: config.namespace });
       cleanups.push(() => (console.log('Stopping the dev server...'), server.stop()));
       console.log(`Dev server ready at ${server.address} (Web UI ${server.uiUrl}, state in ${server.dbFilename}).`);
     }

@@ -2,8 +2,6 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { eventTypeName } from '@background-check/common';
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
 const num = (value: unknown) => Number(value ?? 0);
 
 /** Decodes a json/plain payload for display; anything else (e.g. encrypted) is described, not decoded. */
@@ -15,7 +13,7 @@ function describePayload(payload: temporal.api.common.v1.IPayload): unknown {
 
 /** The execution's status and output from its closing event, or RUNNING when it has none yet. */
 export function historyResult(history: History): { status: string; output: string } {
-  const last: HistoryEvent | undefined = history.events?.[history.events.length - 1];
+  const last = history.events?.at(-1);
   const completed = last?.workflowExecutionCompletedEventAttributes;
   if (completed)
     return { status: 'COMPLETED', output: JSON.stringify((completed.result?.payloads ?? []).map(describePayload)) };

@@ -1,4 +1,4 @@
-// Runs the page's commands in order, as a reader would in three terminals, in a scratch copy of the
+// Runs the page's commands in order, as a reader would in several terminals, in a scratch copy of the
 // repository, and compares each output with the page.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';

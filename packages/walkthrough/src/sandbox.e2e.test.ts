@@ -37,7 +37,7 @@ describe('the workflow sandbox, as the walkthrough describes it', () => {
         uiPort: 0,
         dbFilename: path.join(tmp, 'dev.db'),
         log: path.join(tmp, 'server.log'),
-        namespaces: ['default'],
+        namespace: 'default',
       }),
       bundleWorkflowCode({ workflowsPath, logger: quiet }),
     ]);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 /** The workflow package's entry point: every export is a workflow type. */
 export const WORKFLOWS_PATH = require.resolve('@background-check/workflows');
@@ -41,7 +41,7 @@ export async function buildBundle(options: BundleOptions = {}): Promise<Workflow
   return await bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
     workflowInterceptorModules: options.interceptorModules,
-    logger: quietLogger,
+    logger: new DefaultLogger('WARN'), // webpack's progress lines are noise next to a command's output
   });
 }
 
@@ -71,13 +71,3 @@ export async function prebuiltBundle(
   }
   return { codePath };
 }
-
-// webpack's progress lines are noise next to a command's own output.
-const quietLogger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  log: () => undefined,
-  warn: (message: string, meta?: unknown) => console.warn(message, meta ?? ''),
-  error: (message: string, meta?: unknown) => console.error(message, meta ?? ''),
-};

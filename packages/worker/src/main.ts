@@ -1,8 +1,5 @@
-// `pnpm start:worker`: the worker, until Ctrl-C (SIGINT) or SIGTERM.
-//   --build-id ID            run as that version of a Worker Deployment (Worker Versioning)
-//   --deployment NAME        the deployment's name (default backgroundcheck)
-//   --behavior pinned|auto-upgrade   how this version's workflows move between versions (default pinned)
-// The same as BACKGROUNDCHECK_BUILD_ID, BACKGROUNDCHECK_DEPLOYMENT, BACKGROUNDCHECK_BEHAVIOR.
+// `pnpm start:worker`: the worker, until Ctrl-C (SIGINT) or SIGTERM; with --build-id, as a version of a
+// Worker Deployment (Worker Versioning).
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import { DEPLOYMENT_NAME, TASK_QUEUE, UserError, parseCommandArgs, runCommand } from '@background-check/common';
 import { connectWorker, installRuntime, loadTemporalConfig } from '@background-check/connection';
@@ -12,7 +9,8 @@ import { createWorker } from './worker';
 const USAGE = `Usage: pnpm start:worker [--build-id ID [--deployment NAME] [--behavior pinned|auto-upgrade]]
   Runs the BackgroundCheck worker on task queue "${TASK_QUEUE}" until Ctrl-C.
   Without --build-id the worker is unversioned. With it, the worker is version ID of the Worker
-  Deployment NAME (default ${DEPLOYMENT_NAME}), and its workflows are PINNED (default) or AUTO_UPGRADE.`;
+  Deployment NAME (default ${DEPLOYMENT_NAME}), and its workflows are PINNED (default) or AUTO_UPGRADE.
+  The same as BACKGROUNDCHECK_BUILD_ID, BACKGROUNDCHECK_DEPLOYMENT and BACKGROUNDCHECK_BEHAVIOR.`;
 
 function deploymentOptions(argv: string[], env = process.env): WorkerDeploymentOptions | undefined {
   const { values } = parseCommandArgs(
