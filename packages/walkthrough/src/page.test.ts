@@ -1,5 +1,6 @@
 import { describeMismatch, matchOutput } from './expect';
-import { PageProblem, parsePage } from './page';
+import { UserError } from '@background-check/common';
+import { parsePage } from './page';
 
 const page = (...blocks: string[]) => blocks.join('\n\n');
 const sh = (directive: string, body: string) => `<!-- walkthrough: ${directive} -->\n\`\`\`sh\n${body}\n\`\`\``;
@@ -55,7 +56,7 @@ describe('reading the page', () => {
     ['a bad timeout', sh('run timeout=soon', 'ls'), /timeout=soon/],
     ['a capture without its placeholder', sh('run capture=RUN_ID', 'ls'), /VAR:placeholder/],
   ])('refuses %s, naming the line', (_what, markdown, message) => {
-    expect(() => parsePage(markdown, 'page.md')).toThrow(PageProblem);
+    expect(() => parsePage(markdown, 'page.md')).toThrow(UserError);
     expect(() => parsePage(markdown, 'page.md')).toThrow(message);
     expect(() => parsePage(markdown, 'page.md')).toThrow(/^page\.md:\d+: /);
   });

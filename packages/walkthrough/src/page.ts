@@ -1,6 +1,7 @@
 // Reads docs/walkthrough.md into what `pnpm walkthrough` checks. An HTML comment right above a fenced
 // block says what the block is, e.g. `<!-- walkthrough: run timeout=120 -->` above a ```sh block;
 // the page's last section, "How this page is checked", describes the directives for writers.
+import { UserError } from '@background-check/common';
 export interface Step {
   kind: 'run' | 'background' | 'stop';
   /** Shell commands (run, background); for stop, what the process prints once stopped. */
@@ -22,8 +23,6 @@ export interface Page {
   skipped: { script: string; line: number; reason: string }[];
 }
 
-export class PageProblem extends Error {}
-
 const DIRECTIVE = /^<!--\s*walkthrough:\s*(\S+)(.*?)\s*-->$/;
 
 export function parsePage(markdown: string, file = 'docs/walkthrough.md'): Page {
@@ -31,7 +30,7 @@ export function parsePage(markdown: string, file = 'docs/walkthrough.md'): Page 
   const lines = markdown.split('\n');
   const running = new Set<string>();
   const check = (ok: unknown, line: number, problem: string) => {
-    if (!ok) throw new PageProblem(`${file}:${line}: ${problem}`);
+    if (!ok) throw new UserError(`${file}:${line}: ${problem}`);
   };
   for (let i = 0; i < lines.length; i++) {
     const [, fence, info] = /^(`{3,}|~{3,})\s*(\S*)/.exec(lines[i]!) ?? [];

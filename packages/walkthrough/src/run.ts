@@ -6,12 +6,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { UserError } from '@background-check/common';
 import { freePort } from '@background-check/servers';
 import { PAGE_FILE } from './checks';
 import { describeMismatch, matchOutput, outputLines } from './expect';
 import { parsePage, type Step } from './page';
-
-export class WalkthroughMismatch extends Error {}
 
 /** `code`: the exit code (128 + signal number for a signal), once it has exited and its output is read. */
 type Command = { child: ChildProcess; out: string; err: string; code?: number };
@@ -154,7 +153,7 @@ export async function runWalkthrough({ source, keep = false, log = console.log }
     const lines = err.trimEnd().split('\n').slice(-40);
     const tail = err.trim() ? `\n  Its standard error (last lines):\n${lines.map((l) => `    | ${l}`).join('\n')}` : '';
     const where = `The walkthrough does not do what the page says, at ${PAGE_FILE}:${step.line}: ${summary(step)}`;
-    throw new WalkthroughMismatch(`${where}\n  ${problem}${tail}`);
+    throw new UserError(`${where}\n  ${problem}${tail}`);
   };
   /** The first of the page's blocks that matches, if any (a step with none must print nothing). */
   const compare = (step: Step, out: string, prefix = false) =>
