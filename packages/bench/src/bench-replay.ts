@@ -4,7 +4,7 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { UserError, WORKFLOW_TYPE, parseCommandArgs, runCommand } from '@background-check/common';
 import { installRuntime } from '@background-check/connection';
-import { RECORDER, replayHistories } from '@background-check/replay';
+import { replayBundle, replayHistories } from '@background-check/replay';
 import { prebuiltBundle } from '@background-check/worker';
 import { generateHistories } from './generate';
 
@@ -56,10 +56,10 @@ runCommand(async () => {
   const slept = histories.filter((h) => h.events?.some((e) => e.timerStartedEventAttributes)).length;
   // Each way's bundle, built now if stale: the rounds time replay only.
   const sdkBundle = await prebuiltBundle();
-  const replayBundle = await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] });
+  const runnerBundle = await replayBundle();
   const ways: Way[] = [
     ['SDK loop: Worker.runReplayHistories, the worker bundle', (h) => sdkLoop(sdkBundle, h)],
-    ["project's runner: replayHistories, recorder and checks", (h) => runner(replayBundle, h)],
+    ["project's runner: replayHistories, recorder and checks", (h) => runner(runnerBundle, h)],
   ];
   // Warm-up: the JIT, and each bundle's first load into a replay worker.
   for (const way of ways) await timeRound(way, histories.slice(0, 100));

@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { CODEC_KEY_ENV, ENCRYPTED_ENCODING, dataConverterFromEnv, generateKey } from '@background-check/codec';
 import { NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
 import { connectClient, loadTemporalConfig, type Connected } from '@background-check/connection';
-import { RECORDER, loadHistoryFile, replayHistories } from '@background-check/replay';
+import { loadHistoryFile, replayBundle, replayHistories } from '@background-check/replay';
 import { findTemporalCli, type DevServer } from '@background-check/servers';
 import {
   killAllChildren,
@@ -21,7 +21,6 @@ import {
   tempDir,
   resultWithin,
 } from '@background-check/test-support';
-import { prebuiltBundle } from '@background-check/worker';
 import * as workflows from '@background-check/workflows';
 
 const WORKER = 'packages/durability/src/fixtures/worker-child.ts';
@@ -104,7 +103,7 @@ test('with the codec on, the server history holds no SSN in clear; replay decode
   fs.writeFileSync(file, json);
   const inputs = [{ source: file, loaded: loadHistoryFile(file) }];
   const options = {
-    workflowBundle: await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] }),
+    workflowBundle: await replayBundle(),
     workflowTypes: Object.keys(workflows),
   };
   const [withKey] = await replayHistories(inputs, {

@@ -6,10 +6,9 @@ import path from 'node:path';
 import { dataConverterFromEnv } from '@background-check/codec';
 import { UserError, intOption, parseCommandArgs, repoRoot, runCommand, userPath } from '@background-check/common';
 import { connectClient, installRuntime } from '@background-check/connection';
-import { prebuiltBundle } from '@background-check/worker';
 import * as workflows from '@background-check/workflows';
 import { listHistoryFiles, loadHistoryFile } from './load';
-import { RECORDER, replayHistories, type HistoryInput } from './replay';
+import { replayBundle, replayHistories, type HistoryInput } from './replay';
 import { formatJson, formatJunit, formatText } from './report';
 import { serverHistories } from './server';
 import { applyVersioning, verdicts } from './versioning';
@@ -76,9 +75,7 @@ runCommand(async () => {
   const mine = shardText ? inputs.filter((i) => shardOf(i.source, Number(n)) === Number(k) - 1) : inputs;
   const started = Date.now();
   installRuntime('WARN', 'ERROR'); // Core's own warning for each failed replay repeats what the report says better
-  const workflowBundle = await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] }, (why) =>
-    console.error(`Bundling the workflow code (${why})...`),
-  );
+  const workflowBundle = await replayBundle(console.error); // stderr: stdout may be the JSON or JUnit report
   const dataConverter = dataConverterFromEnv();
   const results = await replayHistories(mine, { workflowBundle, workflowTypes, timeoutMs, dataConverter });
   applyVersioning(results, values['build-id']);

@@ -1,14 +1,19 @@
 import type { DataConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { Worker, type InjectedSinks } from '@temporalio/worker';
+import { prebuiltBundle } from '@background-check/worker';
 import { withActivityType, withoutTimer } from './counterfactual';
 import { coreMessage, explain, type Divergence } from './explain';
 import type { Loaded } from './load';
 import type { CodeStep, RecorderSinks } from './recorder';
 import type { Versioning } from './versioning';
 
-/** The recorder's module path, for `prebuiltBundle(name, { interceptorModules: [RECORDER] })`. */
+/** The recorder's module path: bundled with workflow code whose replays must be explained. */
 export const RECORDER = require.resolve('./recorder');
+
+/** The workflows with the recorder, bundled on disk once (see prebuiltBundle); `log` is told when it is rebuilt. */
+export const replayBundle = (log?: (line: string) => void) =>
+  prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] }, log);
 
 export interface HistoryInput {
   source: string; // a file path, or `workflowId/runId` for a history from the server

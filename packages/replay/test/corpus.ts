@@ -1,13 +1,11 @@
 // This package's test helpers: the committed corpus, the workflow variants, and `pnpm test:replay` as a child process.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { version as workerVersion } from '@temporalio/worker/package.json';
-import { repoRoot, stateDir } from '@background-check/common';
+import { repoRoot } from '@background-check/common';
 import { STACK_FRAME, spawnTs, waitForExit } from '@background-check/test-support';
-import { buildBundle, prebuiltBundle } from '@background-check/worker';
+import { prebuiltBundle } from '@background-check/worker';
 import { listHistoryFiles, loadHistoryFile } from '../src/load';
 import { RECORDER, type HistoryInput } from '../src/replay';
 
@@ -43,22 +41,15 @@ export function corpusByBranch(): { timer: string[]; noTimer: string[] } {
 /** A workflow variant: fixtures/variants/NAME.workflow.ts exports `BackgroundCheck`, a changed copy of the real one. */
 export const variantPath = (name: string) => path.join(__dirname, 'fixtures', 'variants', `${name}.workflow.ts`);
 
-/** The variant's bundle, with the recorder; bundling takes 1-3 s, so it is cached, keyed by its sources and the SDK. */
+/** The variant's bundle, with the recorder, built once and kept on disk like the worker's (see prebuiltBundle). */
 export async function bundleVariant(name: string): Promise<{ code: string; codePath: string }> {
-  const file = variantPath(name);
-  const hash = crypto.createHash('sha256').update(workerVersion);
-  for (const f of [file, RECORDER]) hash.update(fs.readFileSync(f));
-  const codePath = path.join(stateDir('variant-bundles'), `${name}-${hash.digest('hex').slice(0, 16)}.js`);
-  if (fs.existsSync(codePath)) return { code: fs.readFileSync(codePath, 'utf8'), codePath };
-  const { code } = await buildBundle({ workflowsPath: file, interceptorModules: [RECORDER] });
-  // Write then rename: parallel test files may build the same variant at once.
-  fs.writeFileSync(`${codePath}.${process.pid}`, code);
-  fs.renameSync(`${codePath}.${process.pid}`, codePath);
-  return { code, codePath };
+  const options = { workflowsPath: variantPath(name), interceptorModules: [RECORDER] };
+  const { codePath } = await prebuiltBundle(`variant-${name}`, options);
+  return { code: fs.readFileSync(codePath, 'utf8'), codePath };
 }
 
 /** The bundle `pnpm test:replay` replays with: the current workflow code and the recorder. */
-export const replayBundle = () => prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] });
+export { replayBundle } from '../src/replay';
 
 /**
  * The number the current code's gate draws for each history (`Math.floor(Math.random() * 100) + 1`),

@@ -15,9 +15,8 @@ import {
   type Child,
   expectExit,
 } from '@background-check/test-support';
-import { RECORDER, loadHistoryFile, replayHistories } from '@background-check/replay';
+import { loadHistoryFile, replayBundle, replayHistories } from '@background-check/replay';
 import * as workflows from '@background-check/workflows';
-import { prebuiltBundle } from '@background-check/worker';
 
 const run = promisify(execFile);
 
@@ -66,7 +65,7 @@ describe('the chapter flow: pnpm server, start:worker, start:workflow, workflow 
     ]);
     fs.writeFileSync(file, stdout);
     // `pnpm test:replay <file>`'s replay: the current code, with the recorder that explains failures.
-    const workflowBundle = await prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] });
+    const workflowBundle = await replayBundle();
     const results = await replayHistories([{ source: file, loaded: loadHistoryFile(file) }], {
       workflowBundle,
       workflowTypes: Object.keys(workflows),

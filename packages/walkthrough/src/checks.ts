@@ -3,10 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from '@background-check/common';
 import { findTemporalCli } from '@background-check/servers';
 import { parsePage, type Page } from './page';
 
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const ROOT = repoRoot();
 export const PAGE_FILE = 'docs/walkthrough.md';
 export const WORKFLOW_FILE = 'packages/workflows/src/background-check.ts';
 /** The workflow as the chapter finds it, before its change. */

@@ -3,8 +3,6 @@ import { runCommand } from '@background-check/common';
 import { prebuiltBundle } from './bundle';
 
 runCommand(async () => {
-  const force = process.argv.includes('--force');
-  const why = (reason: string) => console.log(`Bundling the workflow code (${reason})...`);
-  const { codePath } = await prebuiltBundle('workflow-bundle', {}, why, force);
+  const { codePath } = await prebuiltBundle('workflow-bundle', {}, console.log, process.argv.includes('--force'));
   console.log(`Workflow bundle: ${codePath}`);
 });

@@ -47,12 +47,13 @@ export async function buildBundle(options: BundleOptions = {}): Promise<Workflow
 
 /**
  * A bundle on disk for `Worker.create({ workflowBundle })` / replay, rebuilt only when its sources
- * changed since the last build, so starts don't pay for webpack. `name` picks the file under dist/.
+ * changed since the last build, so starts don't pay for webpack. `name` picks the file under dist/;
+ * `log` is told when it is rebuilt, and why.
  */
 export async function prebuiltBundle(
   name = 'workflow-bundle',
   options: BundleOptions = {},
-  onRebuild?: (reason: string) => void,
+  log?: (line: string) => void,
   force = false,
 ): Promise<{ codePath: string }> {
   const codePath = path.join(DIST, `${name}.js`);
@@ -61,7 +62,8 @@ export async function prebuiltBundle(
   const fresh =
     fs.existsSync(codePath) && fs.existsSync(stampPath) && fs.readFileSync(stampPath, 'utf8') === fingerprint;
   if (!fresh || force) {
-    onRebuild?.(force ? 'asked to' : fs.existsSync(codePath) ? 'the workflow code changed' : 'no bundle yet');
+    const why = force ? 'asked to' : fs.existsSync(codePath) ? 'the workflow code changed' : 'no bundle yet';
+    log?.(`Bundling the workflow code (${why})...`);
     const { code } = await buildBundle(options);
     fs.mkdirSync(DIST, { recursive: true });
     // Write, then rename: another process may be reading the bundle, or writing it too.

@@ -38,9 +38,7 @@ runCommand(async () => {
   const workerDeploymentOptions = deploymentOptions(process.argv.slice(2));
   installRuntime();
   const config = loadTemporalConfig();
-  const workflowBundle = await prebuiltBundle('workflow-bundle', {}, (why) =>
-    console.log(`Bundling the workflow code (${why})...`),
-  );
+  const workflowBundle = await prebuiltBundle('workflow-bundle', {}, console.log);
   const connection = await connectWorker(config);
   const worker = await createWorker({
     connection,
