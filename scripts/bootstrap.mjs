@@ -1,17 +1,22 @@
 // The quick start: `npm start` / `npm test` (or `pnpm start` / `pnpm test`), and `pnpm test:e2e`.
 // Installs what is missing (pnpm, the dependencies, the Temporal binaries), then runs the main job
 // or a test tier (extra arguments go to jest).
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { pnpmCommand } from './ensure-pnpm.mjs';
 import { ROOT, fail, run } from './lib.mjs';
 
+// `start` runs in this process group, with no pnpm in between: Ctrl-C reaches it directly.
 const TARGETS = {
-  start: ['exec', 'ts-node', 'packages/starter/src/run-once.ts'],
-  test: ['exec', 'node', 'scripts/run-tests.mjs', 'unit'],
-  'test:e2e': ['exec', 'node', 'scripts/run-tests.mjs', 'e2e'],
+  start: () => [process.execPath, [tsNodeBin(), 'packages/starter/src/run-once.ts']],
+  test: (pnpm) => [pnpm[0], [...pnpm.slice(1), 'exec', 'node', 'scripts/run-tests.mjs', 'unit', ...extra]],
+  'test:e2e': (pnpm) => [pnpm[0], [...pnpm.slice(1), 'exec', 'node', 'scripts/run-tests.mjs', 'e2e', ...extra]],
 };
+const tsNodeBin = () => createRequire(path.join(ROOT, 'package.json')).resolve('ts-node/dist/bin.js');
 const [target, ...extra] = process.argv.slice(2);
 if (!TARGETS[target]) fail(`Usage: node scripts/bootstrap.mjs ${Object.keys(TARGETS).join('|')}`, 2);
 
@@ -40,4 +45,11 @@ if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === installFi
   // After the install: a first install writes the lockfile, which is part of the fingerprint.
   fs.writeFileSync(stampFile, installFingerprint());
 }
-process.exit(run(pnpm, [...pnpmArgs, ...TARGETS[target], ...(target === 'start' ? [] : extra)]));
+
+// The child is in our process group: Ctrl-C (or a group's SIGTERM) reaches it too, and it stops in its own
+// way. We wait for it, as a shell does, and exit as it did.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
+const [command, args] = TARGETS[target]([pnpm, ...pnpmArgs]);
+const child = spawn(command, args, { stdio: 'inherit', cwd: ROOT });
+child.on('error', (err) => fail(`Could not run ${command}: ${err.message}`));
+child.on('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] ?? 0)));

@@ -2,6 +2,8 @@
 //   node scripts/run-tests.mjs unit [jest args]   `pnpm test`: every *.test.ts but the end-to-end ones,
 //                                                 with type-check, format check and lint alongside
 //   node scripts/run-tests.mjs e2e [jest args]    `pnpm test:e2e`: the *.e2e.test.ts files
+//   node scripts/run-tests.mjs cluster [jest args] `pnpm test:cluster`: the *.cluster.test.ts files, after
+//                                                 building the cluster's Temporal Server (once)
 // The checks run alongside jest (jest's workers mostly wait on servers); their output follows jest's,
 // and a failed check counts as one failed test.
 import { spawn } from 'node:child_process';
@@ -11,11 +13,12 @@ import path from 'node:path';
 import { ROOT } from './lib.mjs';
 
 const [tier, ...jestArgs] = process.argv.slice(2);
-if (tier !== 'unit' && tier !== 'e2e') {
-  console.error('Usage: node scripts/run-tests.mjs unit|e2e [jest arguments]');
+const CONFIGS = { unit: 'jest.config.js', e2e: 'jest.e2e.config.js', cluster: 'jest.cluster.config.js' };
+if (!CONFIGS[tier]) {
+  console.error('Usage: node scripts/run-tests.mjs unit|e2e|cluster [jest arguments]');
   process.exit(2);
 }
-const config = tier === 'unit' ? 'jest.config.js' : 'jest.e2e.config.js';
+const config = CONFIGS[tier];
 const CHECKS = [
   ['type-check (tsc -b)', 'tsc', ['-b']],
   ['format check (prettier --check; `pnpm format` fixes it)', 'prettier', ['--check', '--log-level', 'warn', '.']],
@@ -46,7 +49,12 @@ const checks = (tier === 'unit' ? CHECKS : []).map(([label, name, args]) =>
   run(name, args).then((r) => ({ label, ...r })),
 );
 console.log(`== tests (jest -c ${config})${checks.length ? `, with ${checks.length} checks alongside` : ''}`);
-const jest = await run('jest', ['-c', config, '--json', `--outputFile=${resultsFile}`, ...jestArgs], 'inherit');
+// The cluster tier's server is built first, in plain view (minutes on a fresh clone); without it no test can run.
+const build = tier === 'cluster' ? await run('ts-node', ['packages/cluster/src/build-cli.ts'], 'inherit') : { code: 0 };
+const jest =
+  build.code === 0
+    ? await run('jest', ['-c', config, '--json', `--outputFile=${resultsFile}`, ...jestArgs], 'inherit')
+    : build;
 let failed = 0;
 for (const { label, code, output } of await Promise.all(checks)) {
   console.log(`\n== ${label}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`}`);

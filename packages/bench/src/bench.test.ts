@@ -1,7 +1,7 @@
 // The benchmark's histories are real ones: clones of both branches of the corpus that all replay, each
 // its own execution. (The benchmark itself is not run here: its timings are printed, never asserted.)
 import { Worker } from '@temporalio/worker';
-import { prebuiltBundle } from '@background-check/worker';
+import { workerBundle } from '@background-check/worker';
 import { generateHistories } from './generate';
 
 test('the generator clones both branches of the corpus, each copy its own execution, and every copy replays', async () => {
@@ -14,7 +14,7 @@ test('the generator clones both branches of the corpus, each copy its own execut
   expect(new Set(started.map((s) => Buffer.from(s.input!.payloads![0]!.data!).toString())).size).toBe(12);
   const errors: (string | undefined)[] = [];
   const items = histories.map((history, i) => ({ workflowId: String(i), history }));
-  for await (const result of Worker.runReplayHistories({ workflowBundle: await prebuiltBundle() }, items))
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workerBundle() }, items))
     errors.push(result.error?.message);
   expect(errors).toEqual(histories.map(() => undefined));
 });

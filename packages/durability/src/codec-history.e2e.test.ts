@@ -12,6 +12,7 @@ import { NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
 import { connectClient, loadTemporalConfig, type Connected } from '@background-check/connection';
 import { loadHistoryFile, replayBundle, replayHistories } from '@background-check/replay';
 import { findTemporalCli, type DevServer } from '@background-check/servers';
+import { WORKFLOWS_PATH } from '@background-check/worker';
 import {
   killAllChildren,
   spawnTs,
@@ -103,7 +104,7 @@ test('with the codec on, the server history holds no SSN in clear; replay decode
   fs.writeFileSync(file, json);
   const inputs = [{ source: file, loaded: loadHistoryFile(file) }];
   const options = {
-    workflowBundle: await replayBundle(),
+    workflowBundle: await replayBundle(WORKFLOWS_PATH),
     workflowTypes: Object.keys(workflows),
   };
   const [withKey] = await replayHistories(inputs, {

@@ -1,92 +1,240 @@
-// `pnpm test:replay`: replays histories (default: every file under histories/) against the working
-// tree's workflow code, with one replay worker and one bundle, and explains what changed.
+// `temporal workflow replay` (the Temporal CLI runs the executable temporal-workflow-replay from PATH with the
+// arguments), and `pnpm test:replay` in this repository: replays histories against the working tree's workflow code,
+// explains what changed, and gives one verdict per workflow type.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { dataConverterFromEnv } from '@background-check/codec';
-import { UserError, intOption, parseCommandArgs, repoRoot, runCommand, userPath } from '@background-check/common';
-import { connectClient, installRuntime } from '@background-check/connection';
-import * as workflows from '@background-check/workflows';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { replayBundle } from './bundle';
+import { checkHistories } from './check';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectClient, connectionSettings } from './connect';
+import { DEFAULTS } from './defaults';
+import { ReplayCheckError, UsageError } from './errors';
 import { listHistoryFiles, loadHistoryFile } from './load';
-import { replayBundle, replayHistories, type HistoryInput } from './replay';
-import { formatJson, formatJunit, formatText } from './report';
+import type { HistoryInput, ReplayResult } from './replay';
+import { formatJson, formatJunit, formatText, resultLines, summaryLines } from './report';
 import { serverHistories } from './server';
-import { applyVersioning, verdicts } from './versioning';
+import { verdicts } from './versioning';
 
-const USAGE = `Usage: pnpm test:replay [FILE-OR-FOLDER ...] [--server [--query QUERY] [--limit N]] [--build-id ID]
-                        [--shard K/N] [--format text|json|junit] [--out FILE] [--timeout SECONDS] [--verbose]
-  Replays each history against the current workflow code (default: every *.json under histories/).
-  --server        also replay executions on the configured server (TEMPORAL_* / temporal.toml): every open
-                  execution of the workflow types the code defines, plus the latest closed ones
-  --query QUERY   a visibility query instead of that default     --limit N   closed executions to take (default 20)
-  --build-id ID   the build this change ships as: executions PINNED to other builds never run it (exempt)
-  --shard K/N     replay only shard K of N (a stable split of the histories, for a CI matrix)
-  --format F      text (default), json or junit                  --out FILE  write the report there
-  --timeout S     bound on each history's replay (default 10)    --verbose   Core's whole message`;
+const USAGE = `Usage: temporal workflow replay [FILE-OR-FOLDER ...] [options]     (in this repository: pnpm test:replay ...)
+  Replays Event Histories against the current workflow code and says, in plain words, what changed.
+Histories (default: every *.json under histories/):
+  FILE-OR-FOLDER          saved histories (*.json, folders searched recursively)
+  --server                the executions on the server: every open one of the workflow types the code defines,
+                          plus the latest closed ones (--limit, default 20)
+  -q, --query QUERY       the executions a visibility query lists (--limit: at most that many)
+  -w, --workflow-id ID    one execution (its latest run, or -r RUN-ID); with files alone: the id their replays see
+  -r, --run-id ID
+Code and version:
+  --workflows PATH        the workflow code: a module file or a folder, as the SDK's workflowsPath
+  --deployment-name NAME, --build-id ID
+                          the Worker Deployment Version this change ships as: executions pinned to other versions
+                          never run it (exempt)
+Output and run:
+  -o, --output FORMAT     text (default), json or junit (--format is the same)     --out FILE   write it there
+  --jobs N                replay workers, each in a process of its own (default: the number of cores)
+  --shard K/N             check only shard K of N (a stable split, for a CI matrix)
+  --timeout S             bound on each history's replay (default 10)   -v, --verbose   Core's whole message
+${CONNECTION_USAGE}
+Exit code: 0 safe or safe-while-pinned, 1 unsafe (or a history that is not one, or a stuck execution still failing),
+2 a usage mistake, 130 interrupted.`;
 
-/** Shard of a history: a hash of its name, so adding a file never moves the others. */
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  server: { type: 'boolean' },
+  query: { type: 'string', short: 'q' },
+  limit: { type: 'string' },
+  'workflow-id': { type: 'string', short: 'w' },
+  'run-id': { type: 'string', short: 'r' },
+  workflows: { type: 'string' },
+  'deployment-name': { type: 'string' },
+  'build-id': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  jobs: { type: 'string' },
+  shard: { type: 'string' },
+  timeout: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** A path the user typed, relative to where they ran the command (pnpm runs scripts from the repository root). */
+const userPath = (p: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+const shown = (file: string) => path.relative(process.env.INIT_CWD ?? process.cwd(), file) || file;
+
+function count(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} takes a whole number of at least 1, not "${value}".`);
+  return n;
+}
+
+/** The workflow types the code defines: its exported functions, as the worker registers them. */
+function workflowTypesOf(workflowsPath: string): string[] {
+  let module: Record<string, unknown>;
+  try {
+    module = require(workflowsPath) as Record<string, unknown>;
+  } catch (err) {
+    throw new ReplayCheckError(`Cannot load the workflow code at ${workflowsPath}: ${(err as Error).message}`);
+  }
+  const types = Object.keys(module).filter((name) => typeof module[name] === 'function');
+  if (types.length === 0)
+    throw new ReplayCheckError(
+      `${workflowsPath} exports no function: it defines no workflow type. Name the module that exports your workflows (--workflows).`,
+    );
+  return types;
+}
+
+/** Cobra's completion protocol, which `temporal __complete workflow replay ...` forwards: candidates, then a directive. */
+function complete(words: string[]): void {
+  const last = words.at(-1) ?? '';
+  if (last.startsWith('-')) {
+    const flags = Object.entries(OPTIONS).flatMap(([long, o]) => [
+      `--${long}`,
+      ...('short' in o ? [`-${o.short}`] : []),
+    ]);
+    for (const flag of flags.filter((f) => f.startsWith(last))) console.log(flag);
+    console.log(':4'); // no file completion
+  } else console.log(':0'); // the shell's own: files and folders
+}
+
+/** Shard of a history: a hash of its name, so adding one never moves the others. */
 const shardOf = (source: string, n: number) => crypto.createHash('sha1').update(source).digest().readUInt32BE(0) % n;
 
-runCommand(async () => {
-  const { values, positionals } = parseCommandArgs(
-    process.argv.slice(2),
-    {
-      server: { type: 'boolean' },
-      query: { type: 'string' },
-      limit: { type: 'string' },
-      'build-id': { type: 'string' },
-      shard: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      out: { type: 'string' },
-      timeout: { type: 'string' },
-      verbose: { type: 'boolean', short: 'v' },
-    },
-    USAGE,
-    true,
-  );
-  const { format, shard: shardText } = values;
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '__complete' || argv[0] === '__completeNoDesc') return (complete(argv.slice(1)), 0);
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  if (args[0] === 'help') return (console.log(USAGE), 0); // `temporal help workflow replay`
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return (console.log(USAGE), 0);
+  const format = values.output ?? values.format ?? 'text';
   if (!['text', 'json', 'junit'].includes(format))
-    throw new UserError(`--format takes text, json or junit, not "${format}".`, 2);
-  const [, k, n] = (shardText && /^(\d+)\/(\d+)$/.exec(shardText)) || [];
-  if (shardText && !(Number(k) >= 1 && Number(k) <= Number(n)))
-    throw new UserError(`--shard takes K/N with 1 <= K <= N (e.g. 2/4), not "${shardText}".`, 2);
-  if ((values.query || values.limit) && !values.server) throw new UserError('--query and --limit go with --server.', 2);
-  const timeoutMs = intOption(values.timeout, 'timeout', 10) * 1000;
-  const limit = intOption(values.limit, 'limit', 20);
-  const root = repoRoot();
-  const workflowTypes = Object.keys(workflows);
-  const inputs: HistoryInput[] = [];
-  const targets = positionals.length > 0 || values.server ? positionals.map(userPath) : [path.join(root, 'histories')];
-  for (const target of targets) {
+    throw new UsageError(`--output takes text, json or junit, not "${format}".`);
+  const [, k, n] = (values.shard && /^(\d+)\/(\d+)$/.exec(values.shard)) || [];
+  if (values.shard && !(Number(k) >= 1 && Number(k) <= Number(n)))
+    throw new UsageError(`--shard takes K/N with 1 <= K <= N (e.g. 2/4), not "${values.shard}".`);
+  if (values['run-id'] && !values['workflow-id']) throw new UsageError('--run-id goes with --workflow-id.');
+  if (values.query && values['workflow-id'] && positionals.length === 0)
+    throw new UsageError('Give one of --workflow-id and --query: one execution, or the ones a query lists.');
+  const fromServer = Boolean(values.server || values.query || (values['workflow-id'] && positionals.length === 0));
+  if (values.limit && !values.server && !values.query) throw new UsageError('--limit goes with --server or --query.');
+  const deploymentName = values['deployment-name'] ?? DEFAULTS.deploymentName;
+  if (values['build-id'] && !deploymentName)
+    throw new UsageError('--build-id needs --deployment-name: a Worker Deployment Version is both.');
+  if (values['deployment-name'] && !values['build-id']) throw new UsageError('--deployment-name goes with --build-id.');
+  const target = values['build-id'] ? { deploymentName: deploymentName!, buildId: values['build-id'] } : undefined;
+  const timeoutMs = count(values.timeout, 'timeout', 10) * 1000;
+  const jobs = count(values.jobs, 'jobs', os.availableParallelism());
+  const workflowsPath = values.workflows ? userPath(values.workflows) : DEFAULTS.workflowsPath;
+  if (!fs.existsSync(workflowsPath))
+    throw new UsageError(`--workflows: ${workflowsPath} does not exist. Name your workflow module file or its folder.`);
+  const workflowTypes = workflowTypesOf(workflowsPath);
+  const inShard = (source: string) => !values.shard || shardOf(source, Number(n)) === Number(k) - 1;
+
+  // Files first (checked before anything runs), then the server's executions, streamed as they download.
+  const targets = positionals.length > 0 || fromServer ? positionals.map(userPath) : [DEFAULTS.historiesDir];
+  const files = targets.flatMap((target) => {
     if (!fs.existsSync(target))
-      throw new UserError(`${target} does not exist. Name a history JSON file or a folder of them.`, 2);
-    const files = fs.statSync(target).isDirectory() ? listHistoryFiles(target) : [target];
-    if (files.length === 0)
-      throw new UserError(
-        `No *.json histories under ${target}. Save one with \`pnpm temporal workflow show --output json\`.`,
+      throw new UsageError(`${target} does not exist. Name a history JSON file or a folder of them.`);
+    const found = fs.statSync(target).isDirectory() ? listHistoryFiles(target) : [target];
+    if (found.length === 0)
+      throw new ReplayCheckError(
+        `No *.json histories under ${target}. Save one with \`temporal workflow show --workflow-id ID --output json\`.`,
       );
-    for (const file of files) inputs.push({ source: path.relative(root, file) || file, loaded: loadHistoryFile(file) });
+    return found.filter((file) => inShard(shown(file)));
+  });
+  const settings = fromServer ? connectionSettings(values, process.env, DEFAULTS) : undefined;
+  const dataConverter = DEFAULTS.dataConverter();
+  const connected = settings && (await connectClient(settings, { dataConverter }));
+  let fromServerCount = 0;
+  async function* inputs(): AsyncGenerator<HistoryInput> {
+    for (const file of files)
+      yield {
+        source: shown(file),
+        workflowId: positionals.length ? values['workflow-id'] : undefined,
+        loaded: loadHistoryFile(file),
+      };
+    if (!connected) return;
+    const selection = {
+      workflowId: positionals.length ? undefined : values['workflow-id'],
+      runId: values['run-id'],
+      query: values.query,
+      limit: values.limit ? count(values.limit, 'limit', 20) : undefined,
+      workflowTypes,
+      accept: inShard,
+    };
+    for await (const input of serverHistories(connected.client, selection)) {
+      fromServerCount++;
+      yield input;
+    }
   }
-  if (values.server) {
-    const { client, connection } = await connectClient();
-    const found = serverHistories(client, { query: values.query, limit, workflowTypes });
-    inputs.push(...(await found.finally(() => connection.close())));
-  }
-  const mine = shardText ? inputs.filter((i) => shardOf(i.source, Number(n)) === Number(k) - 1) : inputs;
+
   const started = Date.now();
-  installRuntime('WARN', 'ERROR'); // Core's own warning for each failed replay repeats what the report says better
-  const workflowBundle = await replayBundle(console.error); // stderr: stdout may be the JSON or JUnit report
-  const dataConverter = dataConverterFromEnv();
-  const results = await replayHistories(mine, { workflowBundle, workflowTypes, timeoutMs, dataConverter });
-  applyVersioning(results, values['build-id']);
+  // The bundle's rebuild note goes to stderr: stdout may be the JSON or JUnit report.
+  const workflowBundle = await replayBundle(workflowsPath, (line) => console.error(line));
+  // Codecs run in this process only: with one, replay here.
+  const parallel = dataConverter ? 1 : jobs;
+  if (parallel === 1)
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => console.error(`${entry.level}: ${entry.message}`)),
+      // Core's warning for each failed replay repeats what the report says better.
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
+      shutdownSignals: [],
+    });
+  // Text on a terminal: each history's lines as soon as they are in, in order.
+  const live = format === 'text' && !values.out;
+  const onResult = live ? (r: ReplayResult) => console.log(resultLines(r, values.verbose).join('\n')) : undefined;
+  let results: ReplayResult[];
+  try {
+    const options = { workflowBundle, workflowTypes, timeoutMs, dataConverter, jobs: parallel, target, onResult };
+    results = await checkHistories(inputs(), options);
+  } finally {
+    await connected?.connection.close();
+  }
+  if (results.length === 0 && !values.shard) {
+    const what = values.query
+      ? `No execution matches ${JSON.stringify(values.query)}`
+      : `No execution of ${workflowTypes.join(', ')}`;
+    throw new ReplayCheckError(
+      `${what} in namespace "${settings?.namespace}": nothing was checked. Check the namespace and the query.`,
+    );
+  }
   const options = { verbose: values.verbose, elapsedMs: Date.now() - started };
-  const report = { text: formatText, json: formatJson, junit: formatJunit }[format as 'text'](results, options);
-  if (values.out) {
-    fs.writeFileSync(userPath(values.out), report);
-    console.log(formatText(results, options));
-    console.log(`Report (${format}) written to ${values.out}.`);
-  } else console.log(report);
-  if (shardText) console.error(`Shard ${shardText}: ${mine.length} of ${inputs.length} histories.`);
+  if (live) console.log(['', ...summaryLines(results, options)].join('\n'));
+  else {
+    const report = { text: formatText, json: formatJson, junit: formatJunit }[format as 'text'](results, options);
+    if (values.out) {
+      fs.writeFileSync(userPath(values.out), report);
+      console.log(formatText(results, options));
+      console.log(`Report (${format}) written to ${values.out}.`);
+    } else console.log(report);
+  }
+  if (values.shard)
+    console.error(`Shard ${values.shard}: ${results.length} histories (${fromServerCount} from the server).`);
   const unsafe = Object.values(verdicts(results)).includes('unsafe');
-  return unsafe || results.some((r) => r.status === 'invalid' || r.status === 'inconclusive') ? 1 : 0;
-}, USAGE);
+  return unsafe || results.some((r) => ['fail', 'invalid', 'still-failing'].includes(r.status)) ? 1 : 0;
+}
+
+// Ctrl-C: stop at once (the replay workers in child processes go with the process group, or when we disconnect).
+process.once('SIGINT', () => {
+  console.error('\nInterrupted: no verdict.');
+  process.exit(130);
+});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) console.error(`${err.message}\n\n${USAGE}`);
+    else console.error(err instanceof ReplayCheckError ? err.message : ((err as Error)?.stack ?? String(err)));
+    process.exit(err instanceof UsageError ? 2 : 1);
+  },
+);

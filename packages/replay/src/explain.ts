@@ -1,11 +1,11 @@
 import type { History } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
-import { eventTypeName } from '@background-check/common';
+import { eventTypeName } from './events';
 import type { CodeStep } from './recorder';
 
 /** A step of progress as the history recorded it: CodeStep's kinds, plus the patch markers the code can't show. */
 export interface HistoryStep extends Omit<CodeStep, 'kind'> {
-  kind: CodeStep['kind'] | 'patch' | 'continue-as-new';
+  kind: CodeStep['kind'] | 'patch';
   eventId: number;
   eventType: string;
 }
@@ -40,7 +40,7 @@ export type Change = keyof typeof SUMMARIES;
 
 const FIX =
   "Keep executions that started on the old code on the old path: `if (patched('my-change')) { new } else { old }`, " +
-  'or ship the change as a new Worker Deployment version with PINNED workflows (see docs/walkthrough.md).';
+  'or ship the change as a new Worker Deployment Version with PINNED workflows (https://docs.temporal.io/worker-versioning).';
 const PATCH_FIX =
   'Keep `deprecatePatch(id)` in the code until no execution that recorded the patch is open, then remove it.';
 
@@ -74,6 +74,7 @@ export function historySteps(history: History): HistoryStep[] {
     if (marker === 'core_patch') return named('patch', markerData(e).id);
     if (e.workflowExecutionCompletedEventAttributes) return [{ ...at, kind: 'complete' }];
     if (e.workflowExecutionFailedEventAttributes) return [{ ...at, kind: 'fail' }];
+    if (e.workflowExecutionCanceledEventAttributes) return [{ ...at, kind: 'cancel' }];
     return e.workflowExecutionContinuedAsNewEventAttributes ? [{ ...at, kind: 'continue-as-new' }] : [];
   });
 }
@@ -90,7 +91,9 @@ export function describeStep(step: CodeStep | HistoryStep | undefined, side: 'hi
     patch: `recorded patch marker "${step.name}"`,
     complete: side === 'code' ? 'completed the workflow (returned)' : 'completed the workflow',
     fail: 'failed the workflow',
+    cancel: 'cancelled the workflow',
     'continue-as-new': 'continued as new',
+    'task-failure': `failed the workflow task (${step.message})`,
   }[step.kind];
 }
 
@@ -115,13 +118,17 @@ export function coreMessage(message: string): string {
 export function explain(history: History, code: CodeStep[], sdkMessage: string): Divergence {
   const all = historySteps(history);
   const steps = all.filter((s) => s.kind !== 'patch');
+  // A task failure is no command: where it happened, the replay error says.
+  code = code.filter((s) => s.kind !== 'task-failure');
   let i = 0;
   while (i < code.length && same(code[i], steps[i])) i++;
   const [h, c] = [steps[i], code[i]];
   const patch = /patch marker encountered for change (\S+?),? but/.exec(coreMessage(sdkMessage))?.[1];
   // A removed patched() call diverges at its marker, wherever the code's other steps got to.
   const marker = patch && all.find((s) => s.kind === 'patch' && s.name === patch);
-  const at = marker || h || all.find((s) => s.eventId === Number(/HistoryEvent\(id: (\d+)/.exec(sdkMessage)?.[1]));
+  // The event Core names is where the replay stopped; else the first history step the code did not match.
+  const stoppedAt = /HistoryEvent\(id: (\d+), (\w+)/.exec(sdkMessage);
+  const at = marker || (stoppedAt ? { eventId: Number(stoppedAt[1]), eventType: stoppedAt[2] } : h);
   let change: Change;
   if (patch) change = 'patch-removed';
   else if (!c) change = h ? changed(h, 'removed') : 'other';

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { repoRoot } from '@background-check/common';
-import { prebuiltBundle } from '@background-check/worker';
+import { prebuiltBundle } from './bundle';
 
 const dir = path.join(repoRoot(), 'histories');
+const workflowsPath = require.resolve('@background-check/workflows');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
 const histories = files.map((f) => ({
   workflowId: f,
@@ -23,7 +24,10 @@ test('the corpus holds executions of both branches: with and without the 60 s ti
 test('every history in histories/ replays against the current workflow code', async () => {
   const results = [];
   // One replay worker and one bundle for all the histories.
-  for await (const result of Worker.runReplayHistories({ workflowBundle: await prebuiltBundle() }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: await prebuiltBundle({ workflowsPath }) },
+    histories,
+  )) {
     results.push({ file: result.workflowId, error: result.error?.message });
   }
   expect(results).toEqual(files.map((file) => ({ file, error: undefined })));

@@ -1,3 +1,4 @@
+export * from './bundle';
 export * from './explain';
 export * from './load';
 export * from './replay';

@@ -1,36 +1,36 @@
+import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { Worker, type InjectedSinks } from '@temporalio/worker';
-import { prebuiltBundle } from '@background-check/worker';
+import { Worker, type InjectedSinks, type ReplayResult as SdkReplayResult } from '@temporalio/worker';
 import { withActivityType, withoutTimer } from './counterfactual';
 import { coreMessage, explain, type Divergence } from './explain';
 import type { Loaded } from './load';
 import type { CodeStep, RecorderSinks } from './recorder';
 import type { Versioning } from './versioning';
 
-/** The recorder's module path: bundled with workflow code whose replays must be explained. */
-export const RECORDER = require.resolve('./recorder');
-
-/** The workflows with the recorder, bundled on disk once (see prebuiltBundle); `log` is told when it is rebuilt. */
-export const replayBundle = (log?: (line: string) => void) =>
-  prebuiltBundle('replay-bundle', { interceptorModules: [RECORDER] }, log);
-
 export interface HistoryInput {
   source: string; // a file path, or `workflowId/runId` for a history from the server
-  workflowId?: string;
-  runId?: string;
+  workflowId?: string; // the id the code sees in workflowInfo() during the replay; default: the file's name
+  runId?: string; // the run that was replayed (the history's own run id for a file)
   loaded: Loaded;
 }
 
-export interface ReplayResult extends Omit<HistoryInput, 'loaded'> {
+export interface ReplayResult extends Omit<HistoryInput, 'loaded' | 'workflowId'> {
+  workflowId: string; // the id the replay ran with
   workflowType?: string;
-  status: 'pass' | 'fail' | 'exempt' | 'inconclusive' | 'invalid';
-  message?: string; // why it failed, was not judged, or is exempt, in a sentence (non-determinism: see divergence)
+  /**
+   * pass/fail: the code replays the history or not; invalid: not a replayable history; exempt: pinned to another
+   * Worker Deployment Version, never runs this code; fixed/still-failing: a stuck execution (its last workflow task
+   * failed) that the code gets past, or still fails.
+   */
+  status: 'pass' | 'fail' | 'invalid' | 'exempt' | 'fixed' | 'still-failing';
+  /** For an exempt execution: what its replay said (it would fail, or still fail, if moved to the new version). */
+  replayStatus?: 'pass' | 'fail' | 'fixed' | 'still-failing';
+  message?: string; // why it failed, is stuck, or is exempt, in a sentence (non-determinism: see divergence)
   divergence?: Divergence;
   sdkMessage?: string; // Core's message, for non-determinism and replay errors
   history?: History;
   versioning?: Versioning; // how the execution is versioned, from its history
-  wouldFailIfMoved?: boolean; // for an exempt (pinned) execution: whether it would fail if moved to the new build
 }
 
 export interface ReplayOptions {
@@ -40,41 +40,91 @@ export interface ReplayOptions {
   dataConverter?: DataConverter; // for histories with encrypted payloads
 }
 
-/**
- * Replays histories with one replay worker (`Worker.runReplayHistories`), recording what the code commanded in
- * each. A replay that overruns its bound is left behind (it cannot be stopped); the rest go on with a fresh worker.
- */
-async function replayAll(items: { history?: History }[], options: ReplayOptions) {
-  const { workflowBundle, dataConverter, timeoutMs = 10_000 } = options;
-  const outcomes: { steps: CodeStep[]; error?: Error; timedOut?: boolean }[] = items.map(() => ({ steps: [] }));
-  const step = (info: { workflowId: string }, s: CodeStep) => void outcomes[Number(info.workflowId)]?.steps.push(s);
-  const sinks: InjectedSinks<RecorderSinks> = { replayRecorder: { step: { fn: step, callDuringReplay: true } } };
-  const replayOptions = { workflowBundle, dataConverter, replayName: 'replay-test', sinks };
-  let current = 0;
-  while (current < items.length) {
-    const first = current;
-    async function* feed() {
-      for (current = first; current < items.length; current++)
-        yield { workflowId: String(current), history: items[current]!.history! };
-    }
-    const replays = Worker.runReplayHistories(replayOptions, feed());
-    for (;;) {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
-      const next = await Promise.race([replays.next(), late]).finally(() => clearTimeout(timer));
-      if (next === 'late') break;
-      if (next.done) return outcomes;
-      outcomes[Number(next.value.workflowId)]!.error = next.value.error;
-    }
-    outcomes[current++]!.timedOut = true;
-  }
-  return outcomes;
+interface Outcome {
+  steps: CodeStep[];
+  error?: Error;
+  timedOut?: boolean;
 }
+
+/** One `Worker.runReplayHistories` stream, fed one history at a time. */
+function replayStream(options: ReplayOptions) {
+  const queue: { workflowId: string; history: History }[] = [];
+  let wake: (() => void) | undefined;
+  let ended = false;
+  const stream = {
+    current: undefined as Outcome | undefined, // the outcome the recorder's steps go to
+    push(item: { workflowId: string; history: History }) {
+      queue.push(item);
+      wake?.();
+    },
+    end() {
+      ended = true;
+      wake?.();
+    },
+    results: undefined as unknown as AsyncIterator<SdkReplayResult>,
+  };
+  async function* feed() {
+    for (;;) {
+      while (queue.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
+      const next = queue.shift();
+      if (!next) return;
+      yield next;
+    }
+  }
+  const step = (_info: unknown, s: CodeStep) => void stream.current?.steps.push(s);
+  const sinks: InjectedSinks<RecorderSinks> = { replayRecorder: { step: { fn: step, callDuringReplay: true } } };
+  const { workflowBundle, dataConverter } = options;
+  stream.results = Worker.runReplayHistories(
+    { workflowBundle, dataConverter, replayName: 'replay-check', sinks },
+    feed(),
+  );
+  return stream;
+}
+
+/**
+ * One replay worker, fed one history at a time, recording what the code commanded in each. A replay that overruns
+ * its bound cannot be stopped: its worker is left behind, and the next replay gets a fresh one.
+ */
+export class Replayer {
+  private stream?: ReturnType<typeof replayStream>;
+
+  constructor(private readonly options: ReplayOptions) {}
+
+  async replay(history: History, workflowId: string): Promise<Outcome> {
+    const stream = (this.stream ??= replayStream(this.options));
+    const outcome: Outcome = (stream.current = { steps: [] });
+    stream.push({ workflowId, history });
+    let timer: NodeJS.Timeout | undefined;
+    const bound = this.options.timeoutMs ?? 10_000;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, bound, 'late')));
+    const next = await Promise.race([stream.results.next(), late]).finally(() => clearTimeout(timer));
+    stream.current = undefined;
+    if (next === 'late' || next.done) {
+      this.stream = undefined;
+      return Object.assign(outcome, { timedOut: true });
+    }
+    return Object.assign(outcome, { error: next.value.error });
+  }
+
+  /** Ends the worker (bounded: an abandoned replay may never end). */
+  async close(): Promise<void> {
+    const stream = this.stream;
+    this.stream = undefined;
+    if (!stream) return;
+    stream.end();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise((resolve) => (timer = setTimeout(resolve, 5000)));
+    await Promise.race([stream.results.return?.(), bound]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** A saved history holds no workflow id: its file's name stands in, unless one is given. */
+export const defaultWorkflowId = (source: string) => path.basename(source).replace(/\.json$/i, '');
 
 const isNondeterminism = (e: Error) => e.name === 'DeterminismViolationError' || /\[TMPRL1100\]/.test(e.message);
 
-/** The recorded failure when the history's last workflow task failed: replay cannot judge such a history. */
-function lastTaskFailure({ events }: History): string | undefined {
+/** The recorded failure when the history's last workflow task failed: the execution is stuck there. */
+export function lastTaskFailure({ events }: History): string | undefined {
   const tasks = events?.filter((e) => e.workflowTaskCompletedEventAttributes || e.workflowTaskFailedEventAttributes);
   const failed = tasks?.at(-1)?.workflowTaskFailedEventAttributes;
   return failed ? coreMessage(failed.failure?.message ?? 'no message') : undefined;
@@ -85,64 +135,77 @@ function lastTaskFailure({ events }: History): string | undefined {
  * started a timer has removed the timer, or moved it after X; code that schedules X where the history
  * scheduled Y has switched the type, or added X before Y. Replaying an edited copy of the history tells.
  */
-async function confirm(results: ReplayResult[], options: ReplayOptions) {
-  const guesses = results.flatMap(({ history, divergence: d }) => {
-    if (!history || !d) return [];
-    const typed = /scheduled activity (\S+)$/.exec(d.code)?.[1];
-    const edited =
-      (d.change === 'timer-removed' && withoutTimer(history, d.eventId)) ||
-      (d.change === 'activity-type-switched' && typed && withActivityType(history, d.eventId, typed));
-    return edited ? [{ d, history: edited }] : [];
-  });
-  const outcomes = await replayAll(guesses, options);
-  guesses.forEach(({ d, history }, i) => {
-    const { error, steps } = outcomes[i]!;
-    const next = error && isNondeterminism(error) ? explain(history, steps, error.message) : undefined;
-    const codeDid = d.code.replace(/^scheduled /, '');
-    if (d.change === 'timer-removed' && next?.change === 'timer-added') {
-      d.change = 'reordered';
-      d.summary = `steps were reordered: the code ${next.code} later, after ${codeDid}`;
-    } else if (d.change === 'activity-type-switched' && next?.change.startsWith('activity-')) {
-      d.change = 'activity-added';
-      d.summary = `an activity call was added (${codeDid}, before the history's)`;
-    }
-  });
+async function confirm(d: Divergence, history: History, workflowId: string, replayer: Replayer): Promise<void> {
+  const typed = /scheduled activity (\S+)$/.exec(d.code)?.[1];
+  const edited =
+    (d.change === 'timer-removed' && withoutTimer(history, d.eventId)) ||
+    (d.change === 'activity-type-switched' && typed && withActivityType(history, d.eventId, typed));
+  if (!edited) return;
+  const { error, steps } = await replayer.replay(edited, workflowId);
+  const next = error && isNondeterminism(error) ? explain(edited, steps, error.message) : undefined;
+  const codeDid = d.code.replace(/^scheduled /, '');
+  if (d.change === 'timer-removed' && next?.change === 'timer-added') {
+    d.change = 'reordered';
+    d.summary = `steps were reordered: the code ${next.code} later, after ${codeDid}`;
+  } else if (d.change === 'activity-type-switched' && next?.change.startsWith('activity-')) {
+    d.change = 'activity-added';
+    d.summary = `an activity call was added (${codeDid}, before the history's)`;
+  }
 }
 
 /**
- * The replay test for any number of histories: invalid ones are reported with their problem and the others still
- * run; each replay is bounded in time; non-determinism is explained in plain words. Results keep the input order.
+ * The replay check of one history: not a history, a type the code does not define, non-determinism (explained in
+ * plain words), a replay error or overrun, and for a stuck execution whether the code gets past the failed task.
  */
-export async function replayHistories(inputs: HistoryInput[], options: ReplayOptions): Promise<ReplayResult[]> {
-  const results: ReplayResult[] = inputs.map(({ loaded, ...input }) => {
-    if ('problem' in loaded) return { ...input, status: 'invalid', message: loaded.problem };
-    const { history, workflowType } = loaded;
-    if (options.workflowTypes.includes(workflowType)) return { ...input, workflowType, history, status: 'pass' };
+export async function judge(input: HistoryInput, replayer: Replayer, options: ReplayOptions): Promise<ReplayResult> {
+  const { loaded, ...given } = input;
+  const named = { ...given, workflowId: input.workflowId ?? defaultWorkflowId(input.source) };
+  if ('problem' in loaded) return { ...named, status: 'invalid', message: loaded.problem };
+  const { history, workflowType } = loaded;
+  const result: ReplayResult = { ...named, workflowType, history, status: 'pass' };
+  if (!options.workflowTypes.includes(workflowType)) {
     const defined = options.workflowTypes.join(', ') || 'nothing';
     const message = `the history is of workflow type "${workflowType}", which the code does not define (it defines: ${defined}). Removing or renaming a workflow type breaks its open executions: keep the old export.`;
-    return { ...input, workflowType, history, status: 'fail', message };
-  });
-  const toReplay = results.filter((r) => r.status === 'pass');
-  const outcomes = await replayAll(toReplay, options);
-  const bound = (options.timeoutMs ?? 10_000) / 1000;
-  toReplay.forEach((r, i) => {
-    const { error, timedOut, steps } = outcomes[i]!;
-    const failure = lastTaskFailure(r.history!);
-    if (timedOut) Object.assign(r, { status: 'fail', message: `the replay did not finish within ${bound} s.` });
-    else if (error && isNondeterminism(error)) r.divergence = explain(r.history!, steps, error.message);
-    else if (error) {
+    return Object.assign(result, { status: 'fail', message });
+  }
+  const { error, timedOut, steps } = await replayer.replay(history, named.workflowId);
+  // The SDK replays a history whose last task failed as a success: what the code does in that task, the recorder says.
+  const taskFailure = steps.find((s) => s.kind === 'task-failure')?.message;
+  const stuck = lastTaskFailure(history);
+  if (timedOut) {
+    const bound = (options.timeoutMs ?? 10_000) / 1000;
+    return Object.assign(result, { status: 'fail', message: `the replay did not finish within ${bound} s.` });
+  }
+  if (error) {
+    result.sdkMessage = coreMessage(error.message);
+    if (isNondeterminism(error)) {
+      result.divergence = explain(history, steps, error.message);
+      await confirm(result.divergence, history, named.workflowId, replayer);
+    } else {
       const encrypted = /binary\/encrypted/.test(error.message)
-        ? " The history's payloads are encrypted: set BACKGROUNDCHECK_CODEC_KEY to the key they were written with (see packages/codec)."
+        ? " The history's payloads are encrypted: replay it with the codec they were written with."
         : '';
-      r.message = `the workflow code failed while replaying: ${coreMessage(error.message)}.${encrypted}`;
+      result.message = `the workflow code failed while replaying: ${result.sdkMessage}.${encrypted}`;
     }
-    // The SDK replays such a history as a success: its last task's failure is not re-checked.
-    else if (failure) {
-      r.status = 'inconclusive';
-      r.message = `the last workflow task failed (${failure}); replay cannot judge it.`;
-    }
-    if (error) Object.assign(r, { status: 'fail', sdkMessage: coreMessage(error.message) });
-  });
-  await confirm(toReplay, options);
+  } else if (taskFailure)
+    result.message = `the code fails the workflow task at the end of the history: ${taskFailure}. The execution would be stuck there.`;
+  const failed = Boolean(error || taskFailure);
+  if (!stuck) return Object.assign(result, { status: failed ? 'fail' : 'pass' });
+  const now = failed
+    ? `this code still fails it: ${result.message ?? 'non-determinism (below)'}`
+    : 'this code gets past it.';
+  result.message = `stuck: its last workflow task failed (${stuck}); ${now}`;
+  return Object.assign(result, { status: failed ? 'still-failing' : 'fixed' });
+}
+
+/** The replay check of a list of histories, with one replay worker; results keep the input order. */
+export async function replayHistories(inputs: HistoryInput[], options: ReplayOptions): Promise<ReplayResult[]> {
+  const replayer = new Replayer(options);
+  const results: ReplayResult[] = [];
+  try {
+    for (const input of inputs) results.push(await judge(input, replayer, options));
+  } finally {
+    await replayer.close();
+  }
   return results;
 }

@@ -5,11 +5,14 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { repoRoot } from '@background-check/common';
 import { STACK_FRAME, spawnTs, waitForExit } from '@background-check/test-support';
-import { prebuiltBundle } from '@background-check/worker';
+import { RECORDER, prebuiltBundle, replayBundle as replayBundleOf } from '../src/bundle';
 import { listHistoryFiles, loadHistoryFile } from '../src/load';
-import { RECORDER, type HistoryInput } from '../src/replay';
+import type { HistoryInput } from '../src/replay';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
+
+/** The sample's workflows: the replay check's default code under test. */
+export const WORKFLOWS_PATH = require.resolve('@background-check/workflows');
 
 export const inputsOf = (files: string[]): HistoryInput[] =>
   files.map((f) => ({ source: path.basename(f), loaded: loadHistoryFile(f) }));
@@ -43,13 +46,12 @@ export const variantPath = (name: string) => path.join(__dirname, 'fixtures', 'v
 
 /** The variant's bundle, with the recorder, built once and kept on disk like the worker's (see prebuiltBundle). */
 export async function bundleVariant(name: string): Promise<{ code: string; codePath: string }> {
-  const options = { workflowsPath: variantPath(name), interceptorModules: [RECORDER] };
-  const { codePath } = await prebuiltBundle(`variant-${name}`, options);
+  const { codePath } = await prebuiltBundle({ workflowsPath: variantPath(name), interceptorModules: [RECORDER] });
   return { code: fs.readFileSync(codePath, 'utf8'), codePath };
 }
 
 /** The bundle `pnpm test:replay` replays with: the current workflow code and the recorder. */
-export { replayBundle } from '../src/replay';
+export const replayBundle = () => replayBundleOf(WORKFLOWS_PATH);
 
 /**
  * The number the current code's gate draws for each history (`Math.floor(Math.random() * 100) + 1`),
@@ -102,3 +104,35 @@ export async function testReplay(args: string[], { cwd = repoRoot() } = {}) {
 /** The report's first line for each history: "PASS  file", "FAIL  file", ... */
 export const verdictLines = (stdout: string) =>
   stdout.split('\n').filter((l) => /^(PASS|FAIL|EXEMPT|INCONCLUSIVE) {2}/.test(l));
+
+/** The history with these fields set on every WorkflowTaskCompleted from the `from`-th one (0: the first) on. */
+export function withTaskFields(json: HistoryJson, fields: object, from = 0): HistoryJson {
+  const copy = structuredClone(json);
+  const tasks = copy.events.map((e) => e.workflowTaskCompletedEventAttributes).filter(Boolean);
+  for (const task of tasks.slice(from)) Object.assign(task, structuredClone(fields));
+  return copy;
+}
+
+/** The history with these fields set on its WorkflowExecutionStarted, as the server writes them at start. */
+export function withStartFields(json: HistoryJson, fields: object): HistoryJson {
+  const copy = structuredClone(json);
+  Object.assign(copy.events[0]!.workflowExecutionStartedEventAttributes, structuredClone(fields));
+  return copy;
+}
+
+/**
+ * The history with a WorkflowExecutionOptionsUpdated event (these attributes) before its WorkflowTaskCompleted
+ * number `beforeTask` (0-based; -1: the last), or at its end without `beforeTask`; event ids renumbered. For reading
+ * versioning, not for replay: ids that refer to other events are left as they were.
+ */
+export function withOptionsUpdated(json: HistoryJson, attributes: object, beforeTask?: number): HistoryJson {
+  const events = structuredClone(json.events);
+  const tasks = events.flatMap((e, i) => (e.workflowTaskCompletedEventAttributes ? [i] : []));
+  const at = beforeTask === undefined ? events.length : tasks.at(beforeTask)!;
+  const updated = {
+    eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED',
+    workflowExecutionOptionsUpdatedEventAttributes: structuredClone(attributes),
+  };
+  events.splice(at, 0, updated);
+  return { events: events.map((e, i) => ({ ...e, eventId: String(i + 1) })) };
+}

@@ -8,10 +8,10 @@ import { Worker } from '@temporalio/worker';
 import * as activities from '@background-check/activities';
 import { SAMPLE_SSN } from '@background-check/common';
 import { branchOf, eventTypes, until, useTimeSkippingEnv } from '@background-check/test-support';
-import { buildBundle, prebuiltBundle } from '@background-check/worker';
+import { prebuiltBundle } from '../src/bundle';
 import { parseHistory } from '../src/load';
 import { replayHistories } from '../src/replay';
-import { FIXTURES, replayBundle } from './corpus';
+import { FIXTURES, WORKFLOWS_PATH, replayBundle } from './corpus';
 
 const BUGGY = path.join(FIXTURES, 'variants', 'task-failure.workflow.ts');
 /** Committed: the same kind of history, recorded once (RECORD_FIXTURES=1 re-records it), for the CLI tests. */
@@ -26,7 +26,7 @@ beforeAll(async () => {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: 'task-failure',
-    workflowBundle: await buildBundle({ workflowsPath: BUGGY }),
+    workflowBundle: await prebuiltBundle({ workflowsPath: BUGGY }),
     activities,
   });
   fresh = await worker.runUntil(async () => {
@@ -62,7 +62,9 @@ test('the history: completed workflow tasks, then a failed one (the retry in fli
 });
 
 test('the plain SDK replays it as a success: why the replay test checks the last task itself', async () => {
-  await expect(Worker.runReplayHistory({ workflowBundle: await prebuiltBundle() }, fresh)).resolves.toBeUndefined();
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: await prebuiltBundle({ workflowsPath: WORKFLOWS_PATH }) }, fresh),
+  ).resolves.toBeUndefined();
 });
 
 test('the replay test reports it inconclusive, with the recorded failure, never PASS', async () => {

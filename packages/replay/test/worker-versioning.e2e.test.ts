@@ -12,12 +12,12 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import * as activities from '@background-check/activities';
 import { DEPLOYMENT_NAME, SAMPLE_SSN, TASK_QUEUE, eventTypeName } from '@background-check/common';
 import { findTemporalCli, type DevServer } from '@background-check/servers';
-import { buildBundle, prebuiltBundle } from '@background-check/worker';
 import { until, useDevServer } from '@background-check/test-support';
+import { prebuiltBundle } from '../src/bundle';
 import { replayHistories } from '../src/replay';
 import { serverHistories } from '../src/server';
 import { applyVersioning, verdicts, versioningOf } from '../src/versioning';
-import { bundleVariant, variantPath } from './corpus';
+import { WORKFLOWS_PATH, bundleVariant, variantPath } from './corpus';
 
 type Bundle = NonNullable<WorkerOptions['workflowBundle']>;
 
@@ -101,9 +101,9 @@ let bundles: Record<'v1' | 'v2' | 'v3', Bundle>;
 beforeAll(async () => {
   connection = await NativeConnection.connect({ address: server.address });
   bundles = {
-    v1: await prebuiltBundle(),
-    v2: await buildBundle({ workflowsPath: variantPath('reorder-activity-and-timer') }),
-    v3: await buildBundle({ workflowsPath: variantPath('reorder-patched') }),
+    v1: await prebuiltBundle({ workflowsPath: WORKFLOWS_PATH }),
+    v2: await prebuiltBundle({ workflowsPath: variantPath('reorder-activity-and-timer') }),
+    v3: await prebuiltBundle({ workflowsPath: variantPath('reorder-patched') }),
   };
 }, 60_000);
 

@@ -14,6 +14,7 @@ export interface DevServerOptions {
   dbFilename?: string; // state; default .temporal/dev-server.db, so executions survive a restart
   namespace?: string; // registered at start-up; default the chapter's
   log?: string; // the server's own output: a file (default .temporal/dev-server-<port>.log) or 'inherit'
+  signal?: AbortSignal; // aborted while the server starts (Ctrl-C): it is stopped and the start throws the reason
 }
 
 export interface DevServer {
@@ -112,6 +113,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
   const deadline = Date.now() + 60_000;
   while (!((await portAnswers(address, 500)) && (await namespaceAnswers(address, namespace)))) {
+    if (options.signal?.aborted) {
+      await stop();
+      options.signal.throwIfAborted();
+    }
     const problem =
       child.exitCode !== null
         ? `exited with code ${child.exitCode} before it was ready`

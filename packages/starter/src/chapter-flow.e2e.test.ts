@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { NAMESPACE, WORKFLOW_ID } from '@background-check/common';
 import { findTemporalCli, type DevServer } from '@background-check/servers';
+import { WORKFLOWS_PATH } from '@background-check/worker';
 import {
   groupAlive,
   killAllChildren,
@@ -65,7 +66,7 @@ describe('the chapter flow: pnpm server, start:worker, start:workflow, workflow 
     ]);
     fs.writeFileSync(file, stdout);
     // `pnpm test:replay <file>`'s replay: the current code, with the recorder that explains failures.
-    const workflowBundle = await replayBundle();
+    const workflowBundle = await replayBundle(WORKFLOWS_PATH);
     const results = await replayHistories([{ source: file, loaded: loadHistoryFile(file) }], {
       workflowBundle,
       workflowTypes: Object.keys(workflows),

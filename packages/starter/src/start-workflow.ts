@@ -1,4 +1,5 @@
 // `pnpm start:workflow`: starts the BackgroundCheck workflow, waits for it and prints its result.
+// Ctrl-C stops the waiting, not the execution: that goes on on the server, and the command says how to follow it.
 import {
   DEPLOYMENT_NAME,
   SAMPLE_SSN,
@@ -44,6 +45,19 @@ runCommand(async () => {
   const versioningOverride = buildId ? { pinnedTo: { deploymentName, buildId } } : undefined;
 
   const { client, connection, config } = await connectClient();
+  let started = false;
+  const cli = `pnpm temporal workflow COMMAND --workflow-id ${workflowId} --namespace ${config.namespace}`;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      const what = started
+        ? `stopped waiting. Workflow ${workflowId} goes on on the server (${config.address}).`
+        : `stopped while starting workflow ${workflowId}; the start may have reached the server (${config.address}).`;
+      console.log(`\nReceived ${signal}: ${what}`);
+      console.log(`Follow it:   ${cli.replace('COMMAND', 'describe')}`);
+      console.log(`Its result:  ${cli.replace('COMMAND', 'result')}`);
+      process.exit(130);
+    });
+  }
   try {
     const handle = await startBackgroundCheck(client, {
       ssn,
@@ -51,6 +65,7 @@ runCommand(async () => {
       namespace: config.namespace,
       versioningOverride,
     });
+    started = true;
     const pinned = buildId ? `, pinned to ${deploymentName}:${buildId}` : '';
     console.log(
       `Started BackgroundCheck for SSN ${maskSsn(ssn)}: workflow id ${workflowId}, run id ${handle.firstExecutionRunId}${pinned}`,

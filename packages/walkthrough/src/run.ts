@@ -89,7 +89,7 @@ export async function cleanUp(): Promise<void> {
 
 // The working tree's files (tracked and new, not ignored: uncommitted edits are checked too) with the
 // source's install: node_modules/.pnpm and .tools as symlinks, the rest of each node_modules copied as
-// the links it is made of (so workspace links point into the copy), and the bundle `pnpm install` builds.
+// the links it is made of (so workspace links point into the copy), and the bundles `pnpm install` builds.
 export function createScratch(source: string): string {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'background-check-walkthrough-')));
   scratches.add(root);
@@ -97,7 +97,7 @@ export function createScratch(source: string): string {
   const installed = fs.readdirSync(path.join(source, 'packages')).map((p) => `packages/${p}/node_modules`);
   const store = path.join(source, 'node_modules', '.pnpm');
   const options = { recursive: true, verbatimSymlinks: true, filter: (from: string) => from !== store };
-  for (const file of [...files.toString().split('\0'), 'node_modules', ...installed, 'packages/worker/dist']) {
+  for (const file of [...files.toString().split('\0'), 'node_modules', ...installed, 'packages/replay/dist']) {
     const from = path.join(source, file);
     if (file && fs.existsSync(from)) fs.cpSync(from, path.join(root, file), options);
   }

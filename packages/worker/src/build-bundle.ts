@@ -1,8 +1,8 @@
 // `pnpm build:bundle` (also run on install): prebuilds the workflow bundle the worker runs.
 import { runCommand } from '@background-check/common';
-import { prebuiltBundle } from './bundle';
+import { workerBundle } from './worker';
 
 runCommand(async () => {
-  const { codePath } = await prebuiltBundle('workflow-bundle', {}, console.log, process.argv.includes('--force'));
+  const { codePath } = await workerBundle(console.log, process.argv.includes('--force'));
   console.log(`Workflow bundle: ${codePath}`);
 });

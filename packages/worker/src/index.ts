@@ -1,2 +1,1 @@
-export * from './bundle';
 export * from './worker';

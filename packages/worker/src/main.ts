@@ -3,8 +3,7 @@
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import { DEPLOYMENT_NAME, TASK_QUEUE, UserError, parseCommandArgs, runCommand } from '@background-check/common';
 import { connectWorker, installRuntime, loadTemporalConfig } from '@background-check/connection';
-import { prebuiltBundle } from './bundle';
-import { createWorker } from './worker';
+import { createWorker, workerBundle } from './worker';
 
 const USAGE = `Usage: pnpm start:worker [--build-id ID [--deployment NAME] [--behavior pinned|auto-upgrade]]
   Runs the BackgroundCheck worker on task queue "${TASK_QUEUE}" until Ctrl-C.
@@ -38,7 +37,7 @@ runCommand(async () => {
   const workerDeploymentOptions = deploymentOptions(process.argv.slice(2));
   installRuntime();
   const config = loadTemporalConfig();
-  const workflowBundle = await prebuiltBundle('workflow-bundle', {}, console.log);
+  const workflowBundle = await workerBundle(console.log);
   const connection = await connectWorker(config);
   const worker = await createWorker({
     connection,

@@ -2,7 +2,14 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import * as activities from '@background-check/activities';
 import { dataConverterFromEnv } from '@background-check/codec';
 import { TASK_QUEUE } from '@background-check/common';
-import { prebuiltBundle } from './bundle';
+import { prebuiltBundle } from '@background-check/replay';
+
+/** The workflow package's entry point: every export is a workflow type. */
+export const WORKFLOWS_PATH = require.resolve('@background-check/workflows');
+
+/** The worker's bundle of the workflows, on disk and rebuilt when anything in it changed (see prebuiltBundle). */
+export const workerBundle = (log?: (line: string) => void, force = false) =>
+  prebuiltBundle({ workflowsPath: WORKFLOWS_PATH, force }, log);
 
 export interface BackgroundCheckWorkerOptions extends Partial<Omit<WorkerOptions, 'connection' | 'namespace'>> {
   connection: NativeConnection;
@@ -18,7 +25,7 @@ export async function createWorker({
   namespace,
   ...overrides
 }: BackgroundCheckWorkerOptions): Promise<Worker> {
-  const code = overrides.workflowsPath || overrides.workflowBundle ? {} : { workflowBundle: await prebuiltBundle() };
+  const code = overrides.workflowsPath || overrides.workflowBundle ? {} : { workflowBundle: await workerBundle() };
   return await Worker.create({
     connection,
     namespace,

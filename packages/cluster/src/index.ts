@@ -1,0 +1,3 @@
+export * from './binaries';
+export * from './cluster';
+export * from './postgres';

@@ -1,0 +1,117 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { temporal } from '@temporalio/proto';
+import { compiledModule } from './compile';
+import { Replayer, judge, type HistoryInput, type ReplayOptions, type ReplayResult } from './replay';
+import { applyVersioning, type WorkerDeploymentVersion } from './versioning';
+
+export interface CheckOptions extends ReplayOptions {
+  workflowBundle: { codePath: string }; // a file: child processes load it too
+  jobs?: number; // replay workers: 1 replays in this process; more run each in a child process of its own
+  target?: WorkerDeploymentVersion; // the version the change ships as: executions pinned to others are exempt
+  onResult?: (result: ReplayResult) => void; // each result, in input order, as soon as it and those before it are in
+}
+
+/** What goes to a child: the history as protobuf bytes (small, and copied once). */
+export interface ChildRequest {
+  seq: number;
+  input: Omit<HistoryInput, 'loaded'> & { problem?: string; workflowType?: string; history?: Uint8Array };
+}
+export type ChildResponse = { seq: number; result: ReplayResult } | { seq: number; error: string };
+export type ChildInit = Omit<ReplayOptions, 'dataConverter'>;
+
+type Judge = { judge(input: HistoryInput): Promise<ReplayResult>; close(): Promise<void> };
+
+function inProcess(options: ReplayOptions): Judge {
+  const replayer = new Replayer(options);
+  return { judge: (input) => judge(input, replayer, options), close: () => replayer.close() };
+}
+
+/** A replay worker in a child process of its own (compiled JavaScript: it starts in a fraction of a second). */
+async function inChild(options: ChildInit): Promise<Judge & { child: ChildProcess }> {
+  const child = fork(await compiledModule('child'), [], { serialization: 'advanced', stdio: ['ignore', 2, 2, 'ipc'] });
+  const pending = new Map<number, { resolve(r: ReplayResult): void; reject(e: Error): void }>();
+  let seq = 0;
+  child.on('message', (m: ChildResponse) => {
+    const waiter = pending.get(m.seq);
+    pending.delete(m.seq);
+    if ('error' in m) waiter?.reject(new Error(m.error));
+    else waiter?.resolve(m.result);
+  });
+  child.once('exit', (code, signal) => {
+    for (const waiter of pending.values()) waiter.reject(new Error(`a replay worker exited (${signal ?? code})`));
+    pending.clear();
+  });
+  child.send(options satisfies ChildInit);
+  return {
+    child,
+    judge({ loaded, ...input }) {
+      const encoded =
+        'problem' in loaded
+          ? loaded
+          : {
+              workflowType: loaded.workflowType,
+              history: temporal.api.history.v1.History.encode(loaded.history).finish(),
+            };
+      const request: ChildRequest = { seq: ++seq, input: { ...input, ...encoded } };
+      return new Promise((resolve, reject) => {
+        pending.set(request.seq, { resolve, reject });
+        child.send(request);
+      });
+    },
+    async close() {
+      child.disconnect();
+      const exited = once(child, 'exit');
+      const bound = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited.finally(() => clearTimeout(bound));
+    },
+  };
+}
+
+/**
+ * Checks histories as they come (files, or downloads still under way), with `jobs` replay workers, and gives the
+ * results in input order, with the versioning verdict applied; histories are let go once judged, so memory holds
+ * the window in flight, not the whole set. Results and explanations are the same whatever the number of jobs.
+ */
+export async function checkHistories(
+  inputs: AsyncIterable<HistoryInput> | Iterable<HistoryInput>,
+  options: CheckOptions,
+): Promise<ReplayResult[]> {
+  const { jobs = 1, target, onResult, dataConverter: _dataConverter, ...init } = options;
+  const judges: Judge[] = [];
+  const done: ReplayResult[] = [];
+  const waiting = new Map<number, ReplayResult>();
+  let next = 0;
+  const settle = (seq: number, result: ReplayResult) => {
+    applyVersioning([result], target);
+    delete result.history;
+    waiting.set(seq, result);
+    for (let r = waiting.get(next); r; r = waiting.get(next)) {
+      waiting.delete(next++);
+      done.push(r);
+      onResult?.(r);
+    }
+  };
+  const source = (async function* () {
+    let seq = 0;
+    for await (const input of inputs) yield { seq: seq++, input };
+  })();
+  // Each loop takes the next history as soon as its worker is free; a child gets two, so it never waits on us.
+  const loop = async (j: Judge) => {
+    for (let item = await source.next(); !item.done; item = await source.next()) {
+      const { seq, input } = item.value;
+      const history = 'history' in input.loaded ? input.loaded.history : undefined;
+      const result = await j.judge(input);
+      settle(seq, { ...result, history: result.history ?? history });
+    }
+  };
+  try {
+    if (jobs <= 1) judges.push(inProcess(options));
+    else judges.push(...(await Promise.all(Array.from({ length: jobs }, () => inChild(init)))));
+    const loops = judges.flatMap((j) => (jobs <= 1 ? [loop(j)] : [loop(j), loop(j)]));
+    await Promise.all(loops);
+  } finally {
+    await Promise.all(judges.map((j) => j.close()));
+  }
+  return done;
+}

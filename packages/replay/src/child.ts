@@ -1,0 +1,41 @@
+// A replay worker in a child process (see check.ts): it takes its options, then histories one by one, and answers
+// each with its judged result. Run as compiled JavaScript, so it starts in a fraction of a second.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import type { ChildInit, ChildRequest, ChildResponse } from './check';
+import { Replayer, judge, type ReplayOptions } from './replay';
+
+// Core's warning for each failed replay repeats what the report says better; errors still go to stderr.
+Runtime.install({
+  logger: new DefaultLogger('ERROR', (entry) => process.stderr.write(`${entry.message}\n`)),
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
+  shutdownSignals: [],
+});
+
+let options: ReplayOptions | undefined;
+let replayer: Replayer | undefined;
+let queue = Promise.resolve();
+const reply = (m: ChildResponse) => process.send!(m);
+
+async function replay({ seq, input }: ChildRequest): Promise<void> {
+  const { problem, workflowType = '', history, ...named } = input;
+  const loaded = problem ? { problem } : { workflowType, history: temporal.api.history.v1.History.decode(history!) };
+  try {
+    const { history: _history, ...result } = await judge({ ...named, loaded }, replayer!, options!);
+    reply({ seq, result });
+  } catch (err) {
+    reply({ seq, error: (err as Error)?.stack ?? String(err) });
+  }
+}
+
+process.on('message', (m: ChildInit | ChildRequest) => {
+  if (!('seq' in m)) {
+    options = m;
+    replayer = new Replayer(m);
+  } else queue = queue.then(() => replay(m));
+});
+// The parent is gone (or done): leave, whatever replay may still be stuck.
+process.on('disconnect', () => {
+  setTimeout(() => process.exit(0), 5000);
+  void queue.finally(() => replayer?.close()).finally(() => process.exit(0));
+});
