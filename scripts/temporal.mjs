@@ -1,4 +1,5 @@
-// `pnpm -s temporal <args>`: the project's pinned Temporal CLI (TEMPORAL_CLI_PATH, else .tools, else PATH), e.g.
+// `pnpm -s temporal <args>`: the Temporal CLI (TEMPORAL_CLI_PATH, else a `temporal` on PATH, else the project's
+// pinned copy in .tools), e.g.
 //   pnpm -s temporal workflow show --workflow-id backgroundcheck_workflow --namespace backgroundcheck_namespace --output json > histories/x.json
 // (-s keeps pnpm's own banner out of redirected output.)
 import { spawn } from 'node:child_process';
@@ -7,7 +8,8 @@ import path from 'node:path';
 import { TOOLS, fail } from './lib.mjs';
 
 const local = path.join(TOOLS, 'temporal', 'bin', 'temporal');
-const cli = process.env.TEMPORAL_CLI_PATH || (fs.existsSync(local) ? local : 'temporal');
+const onPath = (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, 'temporal')));
+const cli = process.env.TEMPORAL_CLI_PATH || (onPath || !fs.existsSync(local) ? 'temporal' : local);
 const args = process.argv.slice(2);
 if (args[0] === '--') args.shift();
 // The project's CLI extension, `temporal workflow replay` (packages/replay/bin/temporal-workflow-replay), on PATH.

@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
@@ -63,6 +64,26 @@ export function clusterConfig(ports: ServicePorts, postgresPort: number, logLeve
     dcRedirectionPolicy: { policy: 'noop' },
     publicClient: { hostPort: frontend },
   };
+}
+
+/**
+ * A free port below 32768 for a service's membership (ringpop) listener: the server stores it in a SQL
+ * smallint column, and the kernel's free ports (32768 and up) overflow it.
+ */
+async function membershipPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = net.createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (free) {
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    }
+  }
+  throw new UserError("Found no free port between 20000 and 32000 for the services' membership listeners.");
 }
 
 export interface ClusterOptions {
@@ -166,8 +187,17 @@ export async function servicesAnswer(
   }
 }
 
+/** The last lines of a log, each cut short (the server's JSON lines carry whole stack traces). */
 const logTail = (file: string) =>
-  fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').slice(-10).join('\n') : '';
+  fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(-4)
+        .map((line) => line.slice(0, 400))
+        .join('\n')
+    : '';
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const log = options.log ?? (() => undefined);
@@ -222,7 +252,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     const ports = {} as ServicePorts;
     for (const name of SERVICES)
-      ports[name] = { grpc: name === 'frontend' ? frontendPort : await freePort(), membership: await freePort() };
+      ports[name] = { grpc: name === 'frontend' ? frontendPort : await freePort(), membership: await membershipPort() };
     const configFile = path.join(dir, 'config.yaml');
     fs.writeFileSync(configFile, JSON.stringify(clusterConfig(ports, postgres.port), null, 2));
 
@@ -235,19 +265,28 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       watch(name, child);
       return child;
     };
-    SERVICES.forEach(startService);
-
     const deadline = Date.now() + 90_000;
-    while (!(await clusterAnswers(address, namespace))) {
-      const dead = SERVICES.find((name) => services[name].exitCode !== null);
-      if (dead)
-        throw new UserError(
-          `The ${dead} service exited with code ${services[dead].exitCode} while starting. Its log (${path.join(logDir, `${dead}.log`)}):\n${logTail(path.join(logDir, `${dead}.log`))}`,
-        );
-      if (Date.now() > deadline) throw new UserError(`The cluster at ${address} did not become ready within 90 s.`);
-      if (options.signal?.aborted) throw new UserError('Interrupted while the cluster was starting.', 130);
-      await sleep(250); // polling interval of a bounded wait
-    }
+    const waitUntil = async (what: string, check: () => Promise<boolean>) => {
+      while (!(await check())) {
+        const dead = (Object.keys(services) as ServiceName[]).find((name) => services[name].exitCode !== null);
+        if (dead) {
+          const file = path.join(logDir, `${dead}.log`);
+          const code = services[dead].exitCode;
+          throw new UserError(
+            `The ${dead} service exited with code ${code} while starting. Its log (${file}):\n${logTail(file)}`,
+          );
+        }
+        if (Date.now() > deadline) throw new UserError(`The cluster at ${address} did not ${what} within 90 s.`);
+        if (options.signal?.aborted) throw new UserError('Interrupted while the cluster was starting.', 130);
+        await sleep(250); // polling interval of a bounded wait
+      }
+    };
+    // The frontend first: on fresh databases each service writes the cluster's metadata record, and all
+    // but one fail on the duplicate. Once the frontend listens, the record exists.
+    startService('frontend');
+    await waitUntil('open its frontend', () => portAnswers(address, 500));
+    SERVICES.filter((name) => name !== 'frontend').forEach(startService);
+    await waitUntil('become ready', () => clusterAnswers(address, namespace));
     log(`Cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return {
       address,

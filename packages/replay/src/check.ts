@@ -1,5 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { compiledModule } from './compile';
 import { Replayer, judge, type HistoryInput, type ReplayOptions, type ReplayResult } from './replay';
@@ -7,6 +9,7 @@ import { applyVersioning, type WorkerDeploymentVersion } from './versioning';
 
 export interface CheckOptions extends ReplayOptions {
   workflowBundle: { codePath: string }; // a file: child processes load it too
+  dataConverter?: { payloadCodecs?: PayloadCodec[] }; // codecs run here, on each history, before any replay
   jobs?: number; // replay workers: 1 replays in this process; more run each in a child process of its own
   target?: WorkerDeploymentVersion; // the version the change ships as: executions pinned to others are exempt
   onResult?: (result: ReplayResult) => void; // each result, in input order, as soon as it and those before it are in
@@ -68,6 +71,20 @@ async function inChild(options: ChildInit): Promise<Judge & { child: ChildProces
   };
 }
 
+/** Decodes every payload of a history with the codecs, in place, so that replay workers need none. */
+async function decodePayloads(history: History, codecs: PayloadCodec[]): Promise<void> {
+  const payloads: Payload[] = [];
+  const walk = (value: unknown): void => {
+    if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
+    if ('metadata' in value && 'data' in value) payloads.push(value as Payload);
+    else Object.values(value).forEach(walk);
+  };
+  walk(history);
+  let decoded = payloads;
+  for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+  payloads.forEach((payload, i) => Object.assign(payload, decoded[i]));
+}
+
 /**
  * Checks histories as they come (files, or downloads still under way), with `jobs` replay workers, and gives the
  * results in input order, with the versioning verdict applied; histories are let go once judged, so memory holds
@@ -77,7 +94,8 @@ export async function checkHistories(
   inputs: AsyncIterable<HistoryInput> | Iterable<HistoryInput>,
   options: CheckOptions,
 ): Promise<ReplayResult[]> {
-  const { jobs = 1, target, onResult, dataConverter: _dataConverter, ...init } = options;
+  const { jobs = 1, target, onResult, dataConverter, ...init } = options;
+  const codecs = dataConverter?.payloadCodecs ?? [];
   const judges: Judge[] = [];
   const done: ReplayResult[] = [];
   const waiting = new Map<number, ReplayResult>();
@@ -101,12 +119,13 @@ export async function checkHistories(
     for (let item = await source.next(); !item.done; item = await source.next()) {
       const { seq, input } = item.value;
       const history = 'history' in input.loaded ? input.loaded.history : undefined;
+      if (history && codecs.length > 0) await decodePayloads(history, codecs);
       const result = await j.judge(input);
       settle(seq, { ...result, history: result.history ?? history });
     }
   };
   try {
-    if (jobs <= 1) judges.push(inProcess(options));
+    if (jobs <= 1) judges.push(inProcess(init));
     else judges.push(...(await Promise.all(Array.from({ length: jobs }, () => inChild(init)))));
     const loops = judges.flatMap((j) => (jobs <= 1 ? [loop(j)] : [loop(j), loop(j)]));
     await Promise.all(loops);

@@ -4,13 +4,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { replayBundle } from './bundle';
 import { checkHistories } from './check';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectClient, connectionSettings } from './connect';
 import { DEFAULTS } from './defaults';
+import { parseOptions, runMain, shownPath as shown, userPath, wholeNumber as count, workflowTypesOf } from './command';
 import { ReplayCheckError, UsageError } from './errors';
 import { listHistoryFiles, loadHistoryFile } from './load';
 import type { HistoryInput, ReplayResult } from './replay';
@@ -61,34 +60,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** A path the user typed, relative to where they ran the command (pnpm runs scripts from the repository root). */
-const userPath = (p: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
-const shown = (file: string) => path.relative(process.env.INIT_CWD ?? process.cwd(), file) || file;
-
-function count(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--${name} takes a whole number of at least 1, not "${value}".`);
-  return n;
-}
-
-/** The workflow types the code defines: its exported functions, as the worker registers them. */
-function workflowTypesOf(workflowsPath: string): string[] {
-  let module: Record<string, unknown>;
-  try {
-    module = require(workflowsPath) as Record<string, unknown>;
-  } catch (err) {
-    throw new ReplayCheckError(`Cannot load the workflow code at ${workflowsPath}: ${(err as Error).message}`);
-  }
-  const types = Object.keys(module).filter((name) => typeof module[name] === 'function');
-  if (types.length === 0)
-    throw new ReplayCheckError(
-      `${workflowsPath} exports no function: it defines no workflow type. Name the module that exports your workflows (--workflows).`,
-    );
-  return types;
-}
-
 /** Cobra's completion protocol, which `temporal __complete workflow replay ...` forwards: candidates, then a directive. */
 function complete(words: string[]): void {
   const last = words.at(-1) ?? '';
@@ -109,13 +80,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === '__complete' || argv[0] === '__completeNoDesc') return (complete(argv.slice(1)), 0);
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   if (args[0] === 'help') return (console.log(USAGE), 0); // `temporal help workflow replay`
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions(args, OPTIONS);
   if (values.help) return (console.log(USAGE), 0);
   const format = values.output ?? values.format ?? 'text';
   if (!['text', 'json', 'junit'].includes(format))
@@ -182,9 +147,7 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   // The bundle's rebuild note goes to stderr: stdout may be the JSON or JUnit report.
   const workflowBundle = await replayBundle(workflowsPath, (line) => console.error(line));
-  // Codecs run in this process only: with one, replay here.
-  const parallel = dataConverter ? 1 : jobs;
-  if (parallel === 1)
+  if (jobs === 1)
     Runtime.install({
       logger: new DefaultLogger('WARN', (entry) => console.error(`${entry.level}: ${entry.message}`)),
       // Core's warning for each failed replay repeats what the report says better.
@@ -196,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
   const onResult = live ? (r: ReplayResult) => console.log(resultLines(r, values.verbose).join('\n')) : undefined;
   let results: ReplayResult[];
   try {
-    const options = { workflowBundle, workflowTypes, timeoutMs, dataConverter, jobs: parallel, target, onResult };
+    const options = { workflowBundle, workflowTypes, timeoutMs, dataConverter, jobs, target, onResult };
     results = await checkHistories(inputs(), options);
   } finally {
     await connected?.connection.close();
@@ -225,16 +188,4 @@ async function main(argv: string[]): Promise<number> {
   return unsafe || results.some((r) => ['fail', 'invalid', 'still-failing'].includes(r.status)) ? 1 : 0;
 }
 
-// Ctrl-C: stop at once (the replay workers in child processes go with the process group, or when we disconnect).
-process.once('SIGINT', () => {
-  console.error('\nInterrupted: no verdict.');
-  process.exit(130);
-});
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError) console.error(`${err.message}\n\n${USAGE}`);
-    else console.error(err instanceof ReplayCheckError ? err.message : ((err as Error)?.stack ?? String(err)));
-    process.exit(err instanceof UsageError ? 2 : 1);
-  },
-);
+runMain(() => main(process.argv.slice(2)), USAGE);

@@ -1,5 +1,5 @@
 import { historyFromJSON, historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
-import { eventTypeName } from '@background-check/common';
+import { eventTypeName } from './events';
 
 // Edited copies of a history, to test a guess about a change by replaying them. They stay valid
 // histories: ids run 1, 2, 3, … and every reference to an event id follows its event.

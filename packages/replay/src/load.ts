@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
-import { eventTypeName, redactSsns } from '@background-check/common';
+import { eventTypeName } from './events';
 
 /** A history ready to replay, or why it is not. */
 export type Loaded = { history: History; workflowType: string } | { problem: string };
@@ -70,7 +70,12 @@ export function parseHistory(text: string): Loaded {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     const table = /^\s*Progress:/.test(text) ? " It looks like the CLI's table output: add `--output json`." : '';
-    const why = redactSsns((err as Error).message.replace(/\s+/g, ' '));
+    // Never echo the file's text (the parser's message quotes it): it may hold personal data. Where it stopped is enough.
+    const message = (err as Error).message;
+    const at = /at position (\d+)/.exec(message)?.[1];
+    const why = /end of JSON input/.test(message)
+      ? 'it ends early'
+      : `unexpected text${at ? ` at position ${at}` : ''}`;
     return { problem: `not valid JSON (${why}).${table} ${SAVE}` };
   }
   if (Array.isArray(json)) json = { events: json };

@@ -66,7 +66,7 @@ const cases: [name: string, content: () => HistoryJson | unknown[] | string | ob
   [
     'ssn-in-bad-json.json',
     () => 'Result: 555-55-5555',
-    /^not valid JSON \(Unexpected token 'R', "Result: \*\*\*-\*\*-5555" is not valid JSON\)\. Save it again/,
+    /^not valid JSON \([^)]*\)\. Save it again/,
   ],
   [
     'no-events.json',
@@ -144,8 +144,9 @@ test('each bad file is reported with its problem and what to do; the good ones s
   const report = formatText(results);
   expect(report).toContain('FAIL  reversed.json\n      not a replayable history:\n        events are in reverse order');
   expect(report).toContain(`replay: 2 passed, ${cases.length + 1} failed`);
-  // No SSN from a decoded payload or from a JSON error message reaches the report.
+  // No SSN from a decoded payload or from a JSON error message reaches the report, not even masked.
   expect(report).not.toMatch(/\d{3}-\d{2}-\d{4}/);
+  expect(report).not.toMatch(/\*{3}-\*{2}-\d{4}|5555/);
 });
 
 test('a workflow type the code does not define fails without a replay, naming the types it does define', async () => {

@@ -1,15 +1,29 @@
-// `pnpm test:replay` as a user runs it (a child process, on fixture files only): PASS or FAIL per history
-// with the explanation, the exit codes (0 safe; 1 unsafe, invalid or inconclusive; 2 usage), --timeout,
-// --verbose. The CI reports (--format, --out, --shard, --build-id) are in cli-reports.test.ts.
+// `pnpm test:replay` (the same program as `temporal workflow replay`) as a user runs it (a child process, on
+// fixture files only): PASS, FAIL, FIXED or STILL-FAILING per history with the explanation, the exit codes (0 safe;
+// 1 unsafe, invalid or still failing; 2 usage), the CLI conventions (help, __complete, -o), --workflow-id with
+// files, --workflows, --timeout, --verbose. The CI reports (--output, --out, --shard, --build-id, --jobs) are in
+// cli-reports.test.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@background-check/common';
 import { killAllChildren, tempDir } from '@background-check/test-support';
-import { corpusByBranch, readJson, replayBundle, testReplay, verdictLines, type HistoryJson } from './corpus';
+import {
+  STUCK_FIXTURE,
+  corpusByBranch,
+  jsonReport,
+  readJson,
+  replayBundle,
+  testReplay,
+  testReplays,
+  variantPath,
+  verdictLines,
+  type HistoryJson,
+} from './corpus';
 
 const root = repoRoot();
 const V0 = 'packages/replay/test/fixtures/v0';
-const INCONCLUSIVE = 'packages/replay/test/fixtures/inconclusive/last-task-failed.json';
+const STUCK = path.relative(root, STUCK_FIXTURE);
+const BUGGY = path.relative(root, variantPath('task-failure'));
 const tmp = tempDir('replay-cli');
 const good = path.relative(root, corpusByBranch().noTimer[0]!);
 
@@ -20,6 +34,9 @@ function write(name: string, json: HistoryJson | string): string {
   fs.writeFileSync(file, typeof json === 'string' ? json : JSON.stringify(json));
   return path.relative(root, file);
 }
+
+// Each test runs the CLI as child processes, a few at a time, on a machine that may be busy.
+jest.setTimeout(240_000);
 
 // Built once here: the runs then find it fresh instead of racing to write it.
 beforeAll(() => replayBundle(), 120_000);
@@ -32,7 +49,10 @@ test('the committed corpus passes: one PASS line each, the verdict, exit 0', asy
   const r = await testReplay([]);
   const corpus = fs.readdirSync(path.join(root, 'histories')).sort();
   expect(verdictLines(r.stdout)).toEqual(corpus.map((f) => `PASS  histories/${f}`));
-  expect(r.stdout).toContain('BackgroundCheck: safe\n');
+  expect(r.stdout).toContain('\nBackgroundCheck: safe\n');
+  expect(r.stdout).toContain(
+    '\nSaved histories hold no workflow id: each was replayed with its file name as the id (--workflow-id sets one).\n',
+  );
   expect(r.stdout).toMatch(new RegExp(`\\nreplay: ${corpus.length} passed, 0 failed\\n`));
   expect(r.code).toBe(0);
 });
@@ -48,7 +68,7 @@ test('a history from before the sleep fails with the explanation: exit 1', async
       '          history: scheduled activity ssnTrace',
       '          code:    started a 60 s timer instead',
       '        Likely change: a timer (sleep) was added.',
-      "        Fix: Keep executions that started on the old code on the old path: `if (patched('my-change')) { new } else { old }`, or ship the change as a new Worker Deployment version with PINNED workflows (see docs/walkthrough.md).",
+      "        Fix: Keep executions that started on the old code on the old path: `if (patched('my-change')) { new } else { old }`, or ship the change as a new Worker Deployment Version with PINNED workflows (https://docs.temporal.io/worker-versioning).",
       '        SDK: [TMPRL1100] Nondeterminism error: Timer machine does not handle this event: HistoryEvent(id: 5, ActivityTaskScheduled)',
       `FAIL  ${V0}/v0-gate-timer-2.json`,
     ].join('\n'),
@@ -58,13 +78,20 @@ test('a history from before the sleep fails with the explanation: exit 1', async
   expect(r.code).toBe(1);
 });
 
-test('usage mistakes: exit 2 with what was wrong, before any replay; --help: the usage with every option, exit 0', async () => {
+test('usage mistakes: exit 2 with what was wrong and the usage, before any replay', async () => {
   const cases: [string[], RegExp][] = [
-    [['--bogus'], /^Unknown option '--bogus'\.\n\nUsage: pnpm test:replay/],
-    [['--format', 'xml'], /^--format takes text, json or junit, not "xml"\./],
+    [['--bogus'], /^Unknown option '--bogus'\.\n\nUsage: temporal workflow replay /],
+    [['--format', 'xml'], /^--output takes text, json or junit, not "xml"\.\n\nUsage: /],
+    [['-o', 'xml'], /^--output takes text, json or junit, not "xml"\./],
     [['--shard', '3/2'], /^--shard takes K\/N with 1 <= K <= N \(e\.g\. 2\/4\), not "3\/2"\./],
     [['--shard', 'half'], /^--shard takes K\/N .*not "half"\./],
-    [['--query', "WorkflowId = 'x'"], /^--query and --limit go with --server\./],
+    [['--jobs', '0'], /^--jobs takes a whole number of at least 1, not "0"\./],
+    [['--limit', '5'], /^--limit goes with --server or --query\./],
+    [['-r', 'some-run-id'], /^--run-id goes with --workflow-id\./],
+    [['--run-id', 'some-run-id', good], /^--run-id goes with --workflow-id\./],
+    [['-w', 'x', '-q', "WorkflowId = 'x'"], /^Give one of --workflow-id and --query/],
+    [['--deployment-name', 'backgroundcheck'], /^--deployment-name goes with --build-id\./],
+    [['--workflows', 'no/such/workflows.ts'], /^--workflows: .*no\/such\/workflows\.ts does not exist\./],
     [
       ['no/such/folder'],
       new RegExp(
@@ -72,25 +99,79 @@ test('usage mistakes: exit 2 with what was wrong, before any replay; --help: the
       ),
     ],
   ];
-  const [help, ...runs] = await Promise.all([testReplay(['--help']), ...cases.map(([args]) => testReplay(args))]);
+  const runs = await testReplays(cases.map(([args]) => args));
   runs.forEach((r, i) => {
     expect({ args: cases[i]![0], code: r.code, stdout: r.stdout }).toEqual({ args: cases[i]![0], code: 2, stdout: '' });
     expect(r.stderr).toMatch(cases[i]![1]);
+    expect(r.stderr).toContain('\n\nUsage: temporal workflow replay');
   });
+}, 240_000);
+
+test('--help and `help` (as `temporal help workflow replay` forwards it): the usage with every option, exit 0', async () => {
+  const [help, word] = await Promise.all([testReplay(['--help']), testReplay(['help'])]);
+  expect(help.stdout).toMatch(/^Usage: temporal workflow replay /);
   for (const option of [
     '--server',
     '--query',
     '--limit',
+    '--workflow-id',
+    '--run-id',
+    '--workflows',
+    '--deployment-name',
     '--build-id',
-    '--shard',
+    '--output',
     '--format',
     '--out',
+    '--jobs',
+    '--shard',
     '--timeout',
     '--verbose',
+    '--address',
   ]) {
-    expect(help!.stdout).toContain(option);
+    expect(help.stdout).toContain(option);
   }
-  expect(help!.code).toBe(0);
+  expect(word.stdout).toBe(help.stdout);
+  expect([help.code, word.code]).toEqual([0, 0]);
+});
+
+test("__complete (cobra's protocol, as `temporal __complete workflow replay ...` forwards it): the flags that fit, then :4; files otherwise", async () => {
+  const [flags, short, file] = await Promise.all([
+    testReplay(['__complete', '--wor']),
+    testReplay(['__complete', 'histories', '-']),
+    testReplay(['__complete', 'histories', '']),
+  ]);
+  expect(flags.stdout.trim().split('\n')).toEqual(['--workflow-id', '--workflows', ':4']);
+  expect(short.stdout.trim().split('\n')).toEqual(expect.arrayContaining(['-w', '-r', '-q', '-o', '-v', ':4']));
+  expect(short.stdout.trim().split('\n').at(-1)).toBe(':4');
+  expect(file.stdout.trim()).toBe(':0');
+  expect([flags.code, short.code, file.code]).toEqual([0, 0, 0]);
+});
+
+test('-o json is --format json, byte for byte', async () => {
+  const [short, long] = await Promise.all([
+    testReplay([V0, '-o', 'json']),
+    testReplay([V0, '--format', 'json']),
+  ]);
+  expect(jsonReport(short.stdout).histories.map((h) => h.status)).toEqual(['pass', 'fail', 'fail']);
+  expect(short.stdout).toBe(long.stdout);
+  expect([short.code, long.code]).toEqual([1, 1]);
+});
+
+test("--workflow-id with files: the id their replays see, in the report; without it, each file's base name", async () => {
+  const files = [`${V0}/v0-gate-no-timer-1.json`, good];
+  const [given, named] = await Promise.all([
+    testReplay([...files, '-w', 'bgc-given-id', '-o', 'json']),
+    testReplay([...files, '--workflow-id', 'bgc-given-id']),
+  ]);
+  const byDefault = await testReplay([...files, '-o', 'json']);
+  expect(jsonReport(given.stdout).histories.map((h) => [h.source, h.workflowId])).toEqual(
+    files.map((f) => [f, 'bgc-given-id']),
+  );
+  expect(jsonReport(byDefault.stdout).histories.map((h) => [h.source, h.workflowId])).toEqual(
+    files.map((f) => [f, path.basename(f, '.json')]),
+  );
+  expect(named.stdout).toContain('\nSaved histories replayed with workflow id "bgc-given-id".\n');
+  expect([given.code, named.code, byDefault.code]).toEqual([0, 0, 0]);
 });
 
 test('--timeout bounds a replay that never ends; the others still run', async () => {
@@ -107,13 +188,26 @@ test('--timeout bounds a replay that never ends; the others still run', async ()
   expect(r.seconds).toBeLessThan(30);
 });
 
-test('a history whose last workflow task failed is inconclusive, with the recorded failure, never PASS: exit 1', async () => {
-  const r = await testReplay([INCONCLUSIVE]);
+test('a stuck execution (its last workflow task failed) that the current code gets past: FIXED, counted in the verdict, exit 0', async () => {
+  const r = await testReplay([STUCK, good]);
+  expect(verdictLines(r.stdout)).toEqual([`FIXED  ${STUCK}`, `PASS  ${good}`]);
   expect(r.stdout).toContain(
-    `INCONCLUSIVE  ${INCONCLUSIVE}\n      inconclusive:\n        the last workflow task failed (Unexpected token 'p', "pass" is not valid JSON); replay cannot judge it.\n`,
+    `FIXED  ${STUCK}\n      fixed:\n        stuck: its last workflow task failed (Unexpected token 'p', "pass" is not valid JSON); this code gets past it.\n`,
   );
-  expect(r.stdout).not.toMatch(/^PASS/m);
-  expect(r.stdout).toMatch(/\nreplay: 0 passed, 0 failed, 1 inconclusive\n/);
+  expect(r.stdout).toContain('\nBackgroundCheck: safe; it unsticks 1 stuck execution\n');
+  expect(r.stdout).toMatch(/\nreplay: 2 passed, 0 failed, 1 fixed\n/);
+  expect(r.code).toBe(0);
+});
+
+test('code that still throws in the failed task (--workflows: the buggy variant): STILL-FAILING with the error it throws now, exit 1', async () => {
+  const r = await testReplay([STUCK, '--workflows', BUGGY]);
+  expect(verdictLines(r.stdout)).toEqual([`STILL-FAILING  ${STUCK}`]);
+  expect(r.stdout).toContain(
+    `STILL-FAILING  ${STUCK}\n      still-failing:\n        stuck: its last workflow task failed (Unexpected token 'p', "pass" is not valid JSON); this code still fails it: the code fails the workflow task at the end of the history: SyntaxError: Unexpected token 'p', "pass" is not valid JSON. The execution would be stuck there.\n`,
+  );
+  expect(r.stdout).toContain('; 1 stuck execution still fails\n');
+  expect(r.stdout).toMatch(/\nBackgroundCheck: unsafe \(.*\); 1 stuck execution still fails\n/);
+  expect(r.stdout).toMatch(/\nreplay: 0 passed, 1 failed, 1 still failing\n/);
   expect(r.code).toBe(1);
 });
 
@@ -129,7 +223,7 @@ test('bad files: each named with its problem and what to do, the others still re
   expect(r.stdout).toContain(`PASS  ${path.relative(root, path.join(tmp, 'gap', 'good.json'))}`);
   expect(r.code).toBe(1);
   expect(none.stderr.trim()).toBe(
-    `No *.json histories under ${empty}. Save one with \`pnpm temporal workflow show --output json\`.`,
+    `No *.json histories under ${empty}. Save one with \`temporal workflow show --workflow-id ID --output json\`.`,
   );
   expect(none.code).toBe(1);
 });
@@ -141,7 +235,7 @@ test('--verbose adds the SDK message under a replay error', async () => {
     Buffer.from('binary/encrypted').toString('base64');
   const file = write('encrypted/encrypted.json', json);
   const [plain, verbose] = await Promise.all([testReplay([file]), testReplay([file, '--verbose'])]);
-  const explanation = `FAIL  ${file}\n      replay failed:\n        the workflow code failed while replaying: Unknown encoding: binary/encrypted. The history's payloads are encrypted: set BACKGROUNDCHECK_CODEC_KEY to the key they were written with (see packages/codec).\n`;
+  const explanation = `FAIL  ${file}\n      replay failed:\n        the workflow code failed while replaying: Unknown encoding: binary/encrypted. The history's payloads are encrypted: replay it with the codec they were written with.\n`;
   expect(plain.stdout).toContain(explanation);
   expect(plain.stdout).not.toContain('SDK:');
   expect(verbose.stdout).toContain(`${explanation}        SDK: Unknown encoding: binary/encrypted\n`);

@@ -27,6 +27,8 @@ const sdkError = (core: string) =>
   `Details: Workflow activation completion failed: Failure { failure: Some(Failure { message: "${core}", source: "", stack_trace: "" }), force_cause: NonDeterministicError }`;
 const TIMER_VS_ACTIVITY =
   '[TMPRL1100] Nondeterminism error: Timer machine does not handle this event: HistoryEvent(id: 5, ActivityTaskScheduled)';
+/** A message that names no event: the divergence is then where the code's steps and the history's part. */
+const UNPLACED = '[TMPRL1100] Nondeterminism error: the code and the history disagree';
 const PATCH = 'background-check-random-sleep';
 
 const activity = (name: string): CodeStep => ({ kind: 'activity', name });
@@ -58,6 +60,11 @@ test('steps in words, on both sides', () => {
   );
   expect(describeStep(complete, 'code')).toBe('completed the workflow (returned)');
   expect(describeStep({ kind: 'fail' }, 'code')).toBe('failed the workflow');
+  expect(describeStep({ kind: 'cancel' }, 'code')).toBe('cancelled the workflow');
+  expect(describeStep({ kind: 'continue-as-new' }, 'code')).toBe('continued as new');
+  expect(describeStep({ kind: 'task-failure', message: 'SyntaxError: bad' }, 'code')).toBe(
+    'failed the workflow task (SyntaxError: bad)',
+  );
   expect(describeStep(undefined, 'code')).toBe('nothing: it did not get this far');
   expect(describeStep(undefined, 'history')).toBe('nothing: the history ends here');
 });
@@ -138,11 +145,37 @@ test.each<[string, History, CodeStep[], object]>([
     },
   ],
 ])('%s', (_name, history, code, expected) => {
-  const d = explain(history, code, sdkError(TIMER_VS_ACTIVITY));
+  const d = explain(history, code, sdkError(UNPLACED));
   expect(d).toMatchObject(expected);
   expect(d.fix).toBe(
-    "Keep executions that started on the old code on the old path: `if (patched('my-change')) { new } else { old }`, or ship the change as a new Worker Deployment version with PINNED workflows (see docs/walkthrough.md).",
+    "Keep executions that started on the old code on the old path: `if (patched('my-change')) { new } else { old }`, or ship the change as a new Worker Deployment Version with PINNED workflows (https://docs.temporal.io/worker-versioning).",
   );
+});
+
+test('when Core names the event it stopped at, the divergence is at that event; the steps still say what changed', () => {
+  // The code went straight to the activity where the history started its timer (event 5): Core stops at the
+  // activity's event, 10.
+  const stopped = '[TMPRL1100] Nondeterminism error: Activity machine does not handle this event: HistoryEvent(id: 10, ActivityTaskScheduled)';
+  expect(explain(slept, [activity('ssnTrace')], sdkError(stopped))).toMatchObject({
+    eventId: 10,
+    eventType: 'ActivityTaskScheduled',
+    history: 'started a 60 s timer',
+    code: 'scheduled activity ssnTrace',
+    change: 'timer-removed',
+  });
+  expect(explain(slept, [activity('ssnTrace')], sdkError(UNPLACED))).toMatchObject({
+    eventId: 5,
+    eventType: 'TimerStarted',
+  });
+});
+
+test('a task failure the recorder saw is no command: the divergence is in what the code commanded', () => {
+  const failedTask: CodeStep = { kind: 'task-failure', message: 'Error: boom' };
+  expect(explain(straight, [failedTask, timerOf(1)], sdkError(UNPLACED))).toMatchObject({
+    change: 'timer-added',
+    eventId: 5,
+    code: 'started a 1 s timer',
+  });
 });
 
 test("a patched() call removed: named from Core's message, at the history's patch marker, with deprecatePatch as the fix", () => {
@@ -176,6 +209,7 @@ test("Core's sentence is taken out of the SDK's wrapping, on one line; a message
   });
   const lines = explanationLines({
     source: 'x',
+    workflowId: 'x',
     status: 'fail',
     divergence: d,
     sdkMessage: coreMessage('Details: something new in Core'),
@@ -188,6 +222,7 @@ test('a long SDK message is cut to one readable line, and printed whole with --v
   const sdkMessage = `[TMPRL1100] Nondeterminism error: ${'x'.repeat(400)}`;
   const result = {
     source: 'x',
+    workflowId: 'x',
     status: 'fail' as const,
     divergence: explain(straight, [complete], sdkMessage),
     sdkMessage,
@@ -209,10 +244,11 @@ test("the printed explanation: where, the history's step and the code's, the cha
     '          history: scheduled activity ssnTrace',
     '          code:    started a 60 s timer instead',
     '        Likely change: a timer (sleep) was added.',
-    "        Fix: Keep executions that started on the old code on the old path: `if (patched('my-change')) { new } else { old }`, or ship the change as a new Worker Deployment version with PINNED workflows (see docs/walkthrough.md).",
+    "        Fix: Keep executions that started on the old code on the old path: `if (patched('my-change')) { new } else { old }`, or ship the change as a new Worker Deployment Version with PINNED workflows (https://docs.temporal.io/worker-versioning).",
     `        SDK: ${TIMER_VS_ACTIVITY}`,
     '',
-    'BackgroundCheck: unsafe (an execution that will run this code would fail: ship the change behind patched() or as a new pinned build)',
+    'BackgroundCheck: unsafe (an execution that will run this code would fail: ship the change behind patched() or as a new Worker Deployment Version with PINNED workflows)',
+    'Saved histories hold no workflow id: each was replayed with its file name as the id (--workflow-id sets one).',
     'replay: 0 passed, 1 failed',
   ]);
 });

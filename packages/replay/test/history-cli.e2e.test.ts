@@ -224,7 +224,47 @@ describe('pnpm test:replay --server', () => {
     expect(refused.stderr).toMatch(/^The server refused the query "WorkflowId = ": .*Check its syntax/);
     expect(none.code).toBe(1);
     expect(none.stderr.trim()).toBe(
-      `No execution matches "WorkflowId = 'no-such-workflow'" on the server: nothing was checked. Start one (\`pnpm start:workflow\`), or check the namespace and the query.`,
+      `No execution matches "WorkflowId = 'no-such-workflow'" in namespace "${NAMESPACE}": nothing was checked. Check the namespace and the query.`,
     );
+  });
+
+  test('-w ID alone: that one execution (its latest run, or -r RUN-ID), replayed with its own workflow id', async () => {
+    const [first, latest] = runIds['hist-again']!;
+    const [byId, byRun, missing] = await Promise.all([
+      run('replay', ['-w', 'hist-again', '-o', 'json']),
+      run('replay', ['--workflow-id', 'hist-again', '-r', first!, '-o', 'json']),
+      run('replay', ['-w', 'no-such-workflow']),
+    ]);
+    const brief = (stdout: string) =>
+      (JSON.parse(stdout) as { histories: ReplayResult[] }).histories.map((h) => ({
+        source: h.source,
+        workflowId: h.workflowId,
+        runId: h.runId,
+        status: h.status,
+      }));
+    const expectedOf = (runId: string) => ({
+      source: `hist-again/${runId}`,
+      workflowId: 'hist-again',
+      runId,
+      status: expected.get(`hist-again/${runId}`),
+    });
+    expect(brief(byId.stdout)).toEqual([expectedOf(latest!)]);
+    expect(brief(byRun.stdout)).toEqual([expectedOf(first!)]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(
+      `No execution "no-such-workflow" in namespace "${NAMESPACE}". Check the workflow id, the run id and the namespace (-n).`,
+    );
+  });
+
+  test('--jobs 2 gives the report --jobs 1 gives on what the server holds', async () => {
+    const [one, two] = await Promise.all([
+      run('replay', ['--server', '-o', 'json', '--jobs', '1']),
+      run('replay', ['--server', '-o', 'json', '--jobs', '2']),
+    ]);
+    expect(statuses((JSON.parse(one.stdout) as { histories: ReplayResult[] }).histories)).toEqual(
+      Object.fromEntries(expected),
+    );
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.code).toBe(one.code);
   });
 });

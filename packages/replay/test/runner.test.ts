@@ -90,7 +90,7 @@ describe('on the time-skipping test server', () => {
       expect(r.status).toBe('fail');
       expect(r.divergence).toBeUndefined();
       expect(r.message).toMatch(
-        /^the workflow code failed while replaying: .*binary\/encrypted.*set BACKGROUNDCHECK_CODEC_KEY to the key they were written with/,
+        /^the workflow code failed while replaying: .*binary\/encrypted.*The history's payloads are encrypted: replay it with the codec they were written with\.$/,
       );
     }
   });

@@ -7,6 +7,7 @@ import { replayHistories, type ReplayResult } from '../src/replay';
 import { applyVersioning, stuckCounts, verdicts, versioningOf } from '../src/versioning';
 import {
   FIXTURES,
+  STUCK_FIXTURE,
   readJson,
   replayBundle,
   withOptionsUpdated,
@@ -53,24 +54,20 @@ describe('versioningOf', () => {
   });
 
   // historyFromJSON turns the JSON names into numbers; a history object built by hand may hold the names.
-  test.each<[string, HistoryJson | (() => ReturnType<typeof history>)]>([
+  const byHand = () => {
+    const h = history(withTaskFields(passes, { deploymentVersion: v1 }));
+    for (const task of h.events!.map((e) => e.workflowTaskCompletedEventAttributes).filter(Boolean))
+      Object.assign(task!, { versioningBehavior: 'VERSIONING_BEHAVIOR_PINNED' });
+    return h;
+  };
+  test.each([
     [
       'the JSON name',
-      withTaskFields(passes, { versioningBehavior: 'VERSIONING_BEHAVIOR_PINNED', deploymentVersion: v1 }),
+      history(withTaskFields(passes, { versioningBehavior: 'VERSIONING_BEHAVIOR_PINNED', deploymentVersion: v1 })),
     ],
-    ['a JSON number', withTaskFields(passes, { versioningBehavior: 1, deploymentVersion: v1 })],
-    [
-      'the name, in a history built by hand',
-      () => {
-        const h = history(withTaskFields(passes, { deploymentVersion: v1 }));
-        for (const e of h.events!)
-          if (e.workflowTaskCompletedEventAttributes)
-            Object.assign(e.workflowTaskCompletedEventAttributes, { versioningBehavior: 'VERSIONING_BEHAVIOR_PINNED' });
-        return h;
-      },
-    ],
-  ])('the behavior as %s', (_name, input) => {
-    const h = typeof input === 'function' ? input() : history(input);
+    ['a JSON number', history(withTaskFields(passes, { versioningBehavior: 1, deploymentVersion: v1 }))],
+    ['the name, in a history built by hand', byHand()],
+  ])('the behavior as %s', (_name, h) => {
     expect(versioningOf(h)).toEqual({ behavior: 'PINNED', version: v1 });
   });
 
@@ -309,6 +306,25 @@ describe('applyVersioning, on real replays of the current code (shipping backgro
 describe('applyVersioning, whatever the replay said', () => {
   const pinnedV1 = withVersioning(passes, 'PINNED', 'v1');
 
+  test('a real stuck execution pinned to another version, which the current code gets past (fixed): exempt', async () => {
+    const stuck = withVersioning(readJson(STUCK_FIXTURE), 'PINNED', 'v1');
+    const input = {
+      source: 'stuck',
+      workflowId: 'stuck',
+      loaded: { history: history(stuck), workflowType: 'BackgroundCheck' },
+    };
+    const [r] = await replayHistories([input], {
+      workflowBundle: await replayBundle(),
+      workflowTypes: ['BackgroundCheck'],
+    });
+    applyVersioning([r!], v2);
+    expect(r).toMatchObject({
+      status: 'exempt',
+      replayStatus: 'fixed',
+      versioning: { behavior: 'PINNED', version: v1 },
+    });
+  });
+
   test.each<[ReplayResult['status'], string]>([
     ['pass', 'it would also replay on it.'],
     ['fail', 'it WOULD FAIL if moved to it (do not move it with a versioning override).'],
@@ -342,7 +358,7 @@ describe('applyVersioning, whatever the replay said', () => {
 
 describe('verdicts and stuckCounts', () => {
   const pinnedV1 = withVersioning(passes, 'PINNED', 'v1');
-  /** Results of these statuses for workflow type A, pinned to v1, with versioning applied for v2. */
+  /** The results with versioning applied for v2 (those pinned to v1 become exempt). */
   const applied = (...rs: ReplayResult[]) => (applyVersioning(rs, v2), rs);
 
   test('a judged execution that fails, or is stuck and still fails, is unsafe; it outweighs exempt ones', () => {

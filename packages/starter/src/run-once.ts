@@ -81,7 +81,11 @@ runCommand(async () => {
     const { handle, result } = await worker.runUntil(
       client.withAbortSignal(interrupt.signal, async () => {
         interrupt.signal.throwIfAborted();
-        const handle = await startBackgroundCheck(client, { ssn: SAMPLE_SSN, workflowId: id, namespace: config.namespace });
+        const handle = await startBackgroundCheck(client, {
+          ssn: SAMPLE_SSN,
+          workflowId: id,
+          namespace: config.namespace,
+        });
         workflowId = id;
         console.log(
           `Started BackgroundCheck for SSN ${maskSsn(SAMPLE_SSN)}: workflow id ${id}. (Half of all runs sleep 60 s first, as in the chapter.)`,

@@ -9,7 +9,7 @@ const load = (name: string) =>
 
 describe("the chapter's history table", () => {
   it('prints the eleven events and the result of a run without the timer', () => {
-    const table = formatHistoryTable(load('backgroundcheck_workflow_history.json')).split('\n');
+    const table = formatHistoryTable(load('backgroundcheck_no_timer_1.json')).split('\n');
     expect(table[0]).toBe('Progress:');
     expect(table[1]).toMatch(/^\s+ID\s+Time\s+Type$/);
     const rows = table.slice(2, 13).map((line) => line.trim().split(/\s+/));
@@ -37,7 +37,7 @@ describe("the chapter's history table", () => {
   });
 
   it('reports a run with no closing event as RUNNING', () => {
-    const history = load('backgroundcheck_workflow_history.json');
+    const history = load('backgroundcheck_no_timer_1.json');
     expect(historyResult({ events: history.events!.slice(0, 5) })).toEqual({ status: 'RUNNING', output: '' });
   });
 });

@@ -11,7 +11,7 @@ describe('reading the page', () => {
     const parsed = parsePage(
       page(
         '# Title',
-        sh('background name=server timeout=90', 'pnpm server'),
+        sh('background name=server timeout=90', 'pnpm start:server'),
         text('expect', 'Ctrl-C to stop.'),
         sh('run capture=RUN_ID:run-id', 'pnpm start:workflow'),
         text('expect', 'run id <run-id>'),
@@ -25,7 +25,7 @@ describe('reading the page', () => {
       ),
     );
     expect(parsed.steps.map((s) => [s.kind, s.name, s.script, s.exit, s.timeoutSeconds, s.expect])).toEqual([
-      ['background', 'server', 'pnpm server', 0, 90, ['Ctrl-C to stop.']],
+      ['background', 'server', 'pnpm start:server', 0, 90, ['Ctrl-C to stop.']],
       ['run', undefined, 'pnpm start:workflow', 0, 60, ['run id <run-id>']],
       ['run', undefined, 'pnpm test:replay', 1, 60, ['FAIL', 'also FAIL']],
       ['stop', 'server', 'Dev server stopped.', 0, 60, ['Dev server stopped.']],

@@ -107,7 +107,7 @@ export function createScratch(source: string): string {
   return root;
 }
 
-/** A free port whose port + 1000 is free too: `pnpm server` puts the Web UI there. */
+/** A free port whose port + 1000 is free too: `pnpm start:server` puts the Web UI there. */
 async function serverPort(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await freePort();

@@ -2,7 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import * as activities from '@background-check/activities';
 import { dataConverterFromEnv } from '@background-check/codec';
 import { TASK_QUEUE } from '@background-check/common';
-import { prebuiltBundle } from '@background-check/replay';
+import { prebuiltBundle } from '@background-check/replay/src/bundle'; // the bundle cache alone: a quick start
 
 /** The workflow package's entry point: every export is a workflow type. */
 export const WORKFLOWS_PATH = require.resolve('@background-check/workflows');
