@@ -19,7 +19,9 @@ function installLocalPnpm() {
   // npm's output goes to stderr: stdout may be captured for the PATH entry.
   const code = run('npm', [...args, `pnpm@${PNPM_VERSION}`], { stdio: ['ignore', 2, 2] });
   if (code !== 0 || !fs.existsSync(local))
-    fail(`Could not install pnpm ${PNPM_VERSION} with npm (exit ${code}); install it yourself: npm i -g pnpm@${PNPM_VERSION}`);
+    fail(
+      `Could not install pnpm ${PNPM_VERSION} with npm (exit ${code}); install it yourself: npm i -g pnpm@${PNPM_VERSION}`,
+    );
   return local;
 }
 
@@ -29,7 +31,9 @@ export function pnpmCommand() {
   if (!/^pnpm/.test(path.basename(execpath))) return [installLocalPnpm()];
   const major = Number(/\bpnpm\/(\d+)/.exec(process.env.npm_config_user_agent ?? '')?.[1]);
   if (major < 10)
-    fail(`pnpm ${major} is too old for this project: use pnpm 10 or later (npm i -g pnpm@10), or \`npm start\`, which installs pnpm ${PNPM_VERSION} into .tools/.`);
+    fail(
+      `pnpm ${major} is too old for this project: use pnpm 10 or later (npm i -g pnpm@10), or \`npm start\`, which installs pnpm ${PNPM_VERSION} into .tools/.`,
+    );
   // pnpm 12 is a native executable; older releases are JavaScript run by node.
   return /\.[cm]?js$/.test(execpath) ? [process.execPath, execpath] : [execpath];
 }

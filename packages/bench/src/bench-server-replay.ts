@@ -46,7 +46,7 @@ async function pool<T>(items: T[], fn: (item: T) => Promise<boolean>): Promise<T
 async function openExecutions(client: Client, worker: Worker, from: number, to: number): Promise<void> {
   const ids = Array.from({ length: to - from }, (_, i) => `bench-${from + i}`);
   const run = worker.run();
-  const bound = 120_000 + (to - from) * 50;
+  const bound = 300_000 + (to - from) * 100; // on a busy 2-core machine, 10,000 take about 10 minutes
   const opened = async () => {
     await pool(
       ids,

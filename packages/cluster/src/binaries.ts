@@ -64,7 +64,7 @@ export async function ensureServerBinaries(
   fs.mkdirSync(partial, { recursive: true });
   const started = Date.now();
   const child = spawn('go', ['install', ...targets], {
-    env: { ...process.env, GOTOOLCHAIN: 'local', GOBIN: partial, GOFLAGS: '-buildvcs=false' },
+    env: { ...process.env, GOTOOLCHAIN: 'local', GOBIN: partial },
     stdio: ['ignore', 'pipe', 'pipe'],
     signal, // an abort (Ctrl-C) kills the build
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { DEFAULT_ADDRESS, NAMESPACE, UserError, stateDir } from '@background-check/common';
-import { findTemporalCli, freePort, portAnswers, splitAddress } from '@background-check/servers';
+import { findTemporalCli, portAnswers, splitAddress } from '@background-check/servers';
 import { TEMPORAL_SERVER_VERSION, ensureServerBinaries, findPostgres, type ServerBinaries } from './binaries';
 import { PG_USER, initDataDir, startPostgres, type PostgresServer } from './postgres';
 
@@ -67,10 +67,12 @@ export function clusterConfig(ports: ServicePorts, postgresPort: number, logLeve
 }
 
 /**
- * A free port below 32768 for a service's membership (ringpop) listener: the server stores it in a SQL
- * smallint column, and the kernel's free ports (32768 and up) overflow it.
+ * A free port on 127.0.0.1 between 20000 and 32000, for the cluster's listeners. Below the kernel's
+ * ephemeral range (32768 and up), where outgoing connections take their ports: a port picked there can be
+ * gone by the time a service binds it. (The membership port must stay below 32768 anyway: the server
+ * stores it in a SQL smallint column.)
  */
-async function membershipPort(): Promise<number> {
+export async function clusterPort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     const server = net.createServer();
@@ -209,7 +211,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       `Port ${frontendPort} is already in use: a Temporal server (or something else) is running at ${address}. Stop it, or set TEMPORAL_ADDRESS to another local port.`,
     );
   }
-  findPostgres(); // before the long build: a machine without PostgreSQL learns it at once
+  const pg = findPostgres(); // before the long build: a machine without PostgreSQL learns it at once
   const binaries: ServerBinaries = await ensureServerBinaries(log, options.signal);
   const dir = options.dir ?? stateDir('cluster');
   const logDir = path.join(dir, 'logs');
@@ -220,14 +222,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     child.once('exit', (code, signal) => stopping || events.emit('exit', name, code, signal));
 
   const started = Date.now();
-  const pg = findPostgres();
   const dataDir = path.join(dir, 'postgres');
   // A data folder without the schemas (an earlier start-up interrupted) is started afresh.
   const schemaMark = path.join(dir, 'schemas-ready');
   if (!fs.existsSync(schemaMark)) fs.rmSync(dataDir, { recursive: true, force: true });
   const fresh = initDataDir(pg, dataDir);
   const pgLog = path.join(logDir, 'postgres.log');
-  let postgres = await startPostgres(dataDir, await freePort(), pgLog);
+  let postgres = await startPostgres(dataDir, await clusterPort(), pgLog);
   watch('postgres', postgres.child);
   const services = {} as Record<ServiceName, ChildProcess>;
   const stop = async () => {
@@ -252,7 +253,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     const ports = {} as ServicePorts;
     for (const name of SERVICES)
-      ports[name] = { grpc: name === 'frontend' ? frontendPort : await freePort(), membership: await membershipPort() };
+      ports[name] = { grpc: name === 'frontend' ? frontendPort : await clusterPort(), membership: await clusterPort() };
     const configFile = path.join(dir, 'config.yaml');
     fs.writeFileSync(configFile, JSON.stringify(clusterConfig(ports, postgres.port), null, 2));
 

@@ -8,7 +8,6 @@ import { NAMESPACE, WORKFLOW_ID } from '@background-check/common';
 import { findTemporalCli } from '@background-check/servers';
 import {
   expectExit,
-  freePort,
   groupAlive,
   killAllChildren,
   pidAlive,
@@ -16,6 +15,7 @@ import {
   tempDir,
   type Child,
 } from '@background-check/test-support';
+import { clusterPort } from '../src';
 import { psql } from './cluster-suite';
 
 const CLI = 'packages/cluster/src/cluster-cli.ts';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   const state = tempDir('start-cluster');
   fs.chmodSync(state, 0o755); // PostgreSQL's own user (tests run as root here) must reach its data
   env = {
-    TEMPORAL_ADDRESS: `localhost:${await freePort()}`,
+    TEMPORAL_ADDRESS: `localhost:${await clusterPort()}`,
     TEMPORAL_NAMESPACE: NAMESPACE,
     BACKGROUNDCHECK_STATE_DIR: state,
   };

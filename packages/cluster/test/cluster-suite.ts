@@ -9,7 +9,6 @@ import { NAMESPACE, withTimeout } from '@background-check/common';
 import {
   countEvents,
   eventTypes,
-  freePort,
   killAllChildren,
   resultWithin,
   spawnTs,
@@ -17,7 +16,7 @@ import {
   tempDir,
   until,
 } from '@background-check/test-support';
-import { PG_USER, findPostgres, servicesAnswer, startCluster, type Cluster } from '../src';
+import { PG_USER, clusterPort, findPostgres, servicesAnswer, startCluster, type Cluster } from '../src';
 
 /** One cluster and a client for a whole test file; every process it started is stopped by pid afterwards. */
 export function useCluster(label: string, ready: (cluster: Cluster, client: Client, connection: Connection) => void) {
@@ -26,7 +25,7 @@ export function useCluster(label: string, ready: (cluster: Cluster, client: Clie
   beforeAll(async () => {
     const dir = tempDir(`cluster-${label}`);
     fs.chmodSync(dir, 0o755); // PostgreSQL runs as its own user when the tests run as root: it must reach its data
-    cluster = await startCluster({ address: `127.0.0.1:${await freePort()}`, dir });
+    cluster = await startCluster({ address: `127.0.0.1:${await clusterPort()}`, dir });
     connection = await Connection.connect({ address: cluster.address });
     ready(cluster, new Client({ connection, namespace: NAMESPACE }), connection);
   }, 180_000);

@@ -6,7 +6,7 @@ import { loadTemporalConfig, type TemporalConfig } from './config';
 function unreachable(config: TemporalConfig, err: unknown): UserError {
   return new UserError(
     `Cannot reach a Temporal server at ${config.address} (${(err as Error)?.message ?? String(err)}).\n` +
-      'Start the local dev server with `pnpm server`, or point TEMPORAL_ADDRESS (or a temporal.toml profile) at your cluster.',
+      'Start the local dev server with `pnpm start:server`, or point TEMPORAL_ADDRESS (or a temporal.toml profile) at your cluster.',
   );
 }
 
@@ -19,7 +19,7 @@ async function checkNamespace(config: TemporalConfig, connection: Connection): P
     if (code === 5 /* NOT_FOUND */) {
       throw new UserError(
         `The namespace "${config.namespace}" does not exist on ${config.address}. ` +
-          'Start the dev server with `pnpm server` (it registers backgroundcheck_namespace), ' +
+          'Start the dev server with `pnpm start:server` (it registers backgroundcheck_namespace), ' +
           `or create it: \`pnpm temporal operator namespace create --namespace ${config.namespace}\`.`,
       );
     }

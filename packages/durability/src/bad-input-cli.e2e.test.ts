@@ -112,7 +112,7 @@ describe('pnpm start:workflow', () => {
     const r = await run(STARTER, ['--workflow-id', 'unreachable'], { TEMPORAL_ADDRESS: address });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^Cannot reach a Temporal server at ${address.replace(/\./g, '\\.')} `));
-    expect(r.stderr).toMatch(/pnpm server/);
+    expect(r.stderr).toMatch(/pnpm start:server/);
     expect(r.seconds).toBeLessThan(20); // 5 s connect bound plus process start-up on a busy machine
     expectClean(r);
   });

@@ -1,4 +1,4 @@
-// `pnpm server`: the real dev server with the chapter's namespace, state in a file, clean Ctrl-C.
+// `pnpm start:server`: the real dev server with the chapter's namespace, state in a file, clean Ctrl-C.
 // (Here rather than in packages/servers: its tests cannot use the test helpers, which build on servers.)
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,7 +25,7 @@ test('serves gRPC and the Web UI, registers backgroundcheck_namespace, keeps sta
   const tmp = tempDir('server-cli');
   const port = await freePort();
   const address = `localhost:${port}`;
-  const server = spawnTs('pnpm server', SERVER, [], {
+  const server = spawnTs('pnpm start:server', SERVER, [], {
     env: { TEMPORAL_ADDRESS: address, BACKGROUNDCHECK_STATE_DIR: tmp },
     detached: true,
   });
@@ -51,7 +51,7 @@ test('serves gRPC and the Web UI, registers backgroundcheck_namespace, keeps sta
 }, 120_000);
 
 test('refuses a remote TEMPORAL_ADDRESS with a clear message', async () => {
-  const server = spawnTs('pnpm server', SERVER, [], { env: { TEMPORAL_ADDRESS: 'temporal.example.com:7233' } });
+  const server = spawnTs('pnpm start:server', SERVER, [], { env: { TEMPORAL_ADDRESS: 'temporal.example.com:7233' } });
   await expectExit(server, 1, 30_000);
   expect(server.stderr().trim()).toMatch(/^TEMPORAL_ADDRESS=temporal\.example\.com:7233 is not on this machine/);
   expect(server.output()).not.toMatch(STACK_FRAME);

@@ -122,7 +122,10 @@ export async function prebuiltBundle(
     sdk: SDK_VERSION,
     workflowsPath: relative(workflowsPath),
     interceptorModules: interceptorModules.map((m) => relative(path.resolve(m))),
-    workflowPackage: relative(workflowDir),
+    // Its version, not its path: a copy of the repository may reach the same package through a link elsewhere.
+    workflowPackage: (
+      JSON.parse(fs.readFileSync(path.join(workflowDir, 'package.json'), 'utf8')) as { version: string }
+    ).version,
   };
   const name = `${path.parse(workflowsPath).name}-${sha256(JSON.stringify(inputs)).slice(0, 12)}`;
   const codePath = path.join(cacheDir, `${name}.js`);

@@ -19,7 +19,7 @@ import { verdicts } from './versioning';
 
 const USAGE = `Usage: temporal workflow replay [FILE-OR-FOLDER ...] [options]     (in this repository: pnpm test:replay ...)
   Replays Event Histories against the current workflow code and says, in plain words, what changed.
-Histories (default: every *.json under histories/):
+Histories (default, without a server option: every *.json under histories/):
   FILE-OR-FOLDER          saved histories (*.json, folders searched recursively)
   --server                the executions on the server: every open one of the workflow types the code defines,
                           plus the latest closed ones (--limit, default 20)
@@ -159,7 +159,8 @@ async function main(argv: string[]): Promise<number> {
   const onResult = live ? (r: ReplayResult) => console.log(resultLines(r, values.verbose).join('\n')) : undefined;
   let results: ReplayResult[];
   try {
-    const options = { workflowBundle, workflowTypes, timeoutMs, dataConverter, jobs, target, onResult };
+    const { codecHint } = DEFAULTS;
+    const options = { workflowBundle, workflowTypes, timeoutMs, dataConverter, codecHint, jobs, target, onResult };
     results = await checkHistories(inputs(), options);
   } finally {
     await connected?.connection.close();

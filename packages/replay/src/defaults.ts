@@ -15,4 +15,5 @@ export const DEFAULTS = {
   deploymentName: DEPLOYMENT_NAME as string | undefined,
   /** Payload encryption (BACKGROUNDCHECK_CODEC_KEY, see packages/codec): histories written with it replay. */
   dataConverter: () => dataConverterFromEnv(),
+  codecHint: 'set BACKGROUNDCHECK_CODEC_KEY to the key they were written with (see packages/codec)',
 };

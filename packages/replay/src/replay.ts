@@ -38,6 +38,7 @@ export interface ReplayOptions {
   workflowTypes: string[]; // the types the code defines; a history of another type fails without a replay
   timeoutMs?: number; // bound on each history's replay; default 10 s
   dataConverter?: DataConverter; // for histories with encrypted payloads
+  codecHint?: string; // what to do about encrypted payloads, in words: how this project's codec is turned on
 }
 
 interface Outcome {
@@ -182,8 +183,9 @@ export async function judge(input: HistoryInput, replayer: Replayer, options: Re
       result.divergence = explain(history, steps, error.message);
       await confirm(result.divergence, history, named.workflowId, replayer);
     } else {
+      const codec = options.codecHint ?? 'replay it with the codec they were written with';
       const encrypted = /binary\/encrypted/.test(error.message)
-        ? " The history's payloads are encrypted: replay it with the codec they were written with."
+        ? ` The history's payloads are encrypted: ${codec}.`
         : '';
       result.message = `the workflow code failed while replaying: ${result.sdkMessage}.${encrypted}`;
     }

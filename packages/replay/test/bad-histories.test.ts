@@ -63,11 +63,7 @@ const cases: [name: string, content: () => HistoryJson | unknown[] | string | ob
     /^not valid JSON \(.*\)\. It looks like the CLI's table output: add `--output json`\./,
   ],
   // JSON.parse's message quotes the text: here, an SSN.
-  [
-    'ssn-in-bad-json.json',
-    () => 'Result: 555-55-5555',
-    /^not valid JSON \([^)]*\)\. Save it again/,
-  ],
+  ['ssn-in-bad-json.json', () => 'Result: 555-55-5555', /^not valid JSON \([^)]*\)\. Save it again/],
   [
     'no-events.json',
     () => ({ workflowId: 'x' }),

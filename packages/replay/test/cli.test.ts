@@ -148,10 +148,7 @@ test("__complete (cobra's protocol, as `temporal __complete workflow replay ...`
 });
 
 test('-o json is --format json, byte for byte', async () => {
-  const [short, long] = await Promise.all([
-    testReplay([V0, '-o', 'json']),
-    testReplay([V0, '--format', 'json']),
-  ]);
+  const [short, long] = await Promise.all([testReplay([V0, '-o', 'json']), testReplay([V0, '--format', 'json'])]);
   expect(jsonReport(short.stdout).histories.map((h) => h.status)).toEqual(['pass', 'fail', 'fail']);
   expect(short.stdout).toBe(long.stdout);
   expect([short.code, long.code]).toEqual([1, 1]);
@@ -235,7 +232,7 @@ test('--verbose adds the SDK message under a replay error', async () => {
     Buffer.from('binary/encrypted').toString('base64');
   const file = write('encrypted/encrypted.json', json);
   const [plain, verbose] = await Promise.all([testReplay([file]), testReplay([file, '--verbose'])]);
-  const explanation = `FAIL  ${file}\n      replay failed:\n        the workflow code failed while replaying: Unknown encoding: binary/encrypted. The history's payloads are encrypted: replay it with the codec they were written with.\n`;
+  const explanation = `FAIL  ${file}\n      replay failed:\n        the workflow code failed while replaying: Unknown encoding: binary/encrypted. The history's payloads are encrypted: set BACKGROUNDCHECK_CODEC_KEY to the key they were written with (see packages/codec).\n`;
   expect(plain.stdout).toContain(explanation);
   expect(plain.stdout).not.toContain('SDK:');
   expect(verbose.stdout).toContain(`${explanation}        SDK: Unknown encoding: binary/encrypted\n`);

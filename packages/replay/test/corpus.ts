@@ -129,7 +129,7 @@ export const jsonReport = (stdout: string) => JSON.parse(stdout) as JsonReport;
  * A stuck execution, committed: its last workflow task failed (the task-failure variant's bug: it parses the
  * activity's plain-text result as JSON). The current code gets past that task; the variant still fails it.
  */
-export const STUCK_FIXTURE = path.join(FIXTURES, 'inconclusive', 'last-task-failed.json');
+export const STUCK_FIXTURE = path.join(FIXTURES, 'stuck', 'last-task-failed.json');
 
 /** The history with these fields set on every WorkflowTaskCompleted from the `from`-th one (0: the first) on. */
 export function withTaskFields(json: HistoryJson, fields: object, from = 0): HistoryJson {

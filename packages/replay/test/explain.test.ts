@@ -155,7 +155,8 @@ test.each<[string, History, CodeStep[], object]>([
 test('when Core names the event it stopped at, the divergence is at that event; the steps still say what changed', () => {
   // The code went straight to the activity where the history started its timer (event 5): Core stops at the
   // activity's event, 10.
-  const stopped = '[TMPRL1100] Nondeterminism error: Activity machine does not handle this event: HistoryEvent(id: 10, ActivityTaskScheduled)';
+  const stopped =
+    '[TMPRL1100] Nondeterminism error: Activity machine does not handle this event: HistoryEvent(id: 10, ActivityTaskScheduled)';
   expect(explain(slept, [activity('ssnTrace')], sdkError(stopped))).toMatchObject({
     eventId: 10,
     eventType: 'ActivityTaskScheduled',

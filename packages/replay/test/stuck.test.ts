@@ -93,10 +93,15 @@ test('the current code gets past the failed task: FIXED, never a plain PASS, and
   });
   for (const r of results) {
     expect(r.status).toBe('fixed');
-    expect(r.message).toMatch(/^stuck: its last workflow task failed \(.*not valid JSON.*\); this code gets past it\.$/);
+    expect(r.message).toMatch(
+      /^stuck: its last workflow task failed \(.*not valid JSON.*\); this code gets past it\.$/,
+    );
   }
   const report = formatText(results).split('\n');
-  expect(report.filter((l) => /^[A-Z-]+ {2}/.test(l))).toEqual(['FIXED  fresh', `FIXED  ${path.basename(STUCK_FIXTURE)}`]);
+  expect(report.filter((l) => /^[A-Z-]+ {2}/.test(l))).toEqual([
+    'FIXED  fresh',
+    `FIXED  ${path.basename(STUCK_FIXTURE)}`,
+  ]);
   expect(report).toContain('BackgroundCheck: safe; it unsticks 2 stuck executions');
   expect(report.at(-1)).toBe('replay: 2 passed, 0 failed, 2 fixed');
 });
@@ -123,12 +128,12 @@ test('code that still throws in that task: STILL-FAILING with the error it throw
   expect(report.at(-1)).toBe('replay: 0 passed, 2 failed, 2 still failing');
 });
 
-test('a history whose last task completed is judged as always: the same code throwing earlier is a plain FAIL', async () => {
-  // Without its failed task and the retry (the last three events), the history ends on a completed task, and the
+test('a history with no failed task is not stuck: code that throws in its last task is a plain FAIL', async () => {
+  // Cut after the task that failed was scheduled (no Started, no Failed): the history holds no failed task, and the
   // code's error in the next task is a failure, not a stuck execution.
   const history = committed();
   const types = eventTypes(history);
-  const cut = { events: history.events!.slice(0, types.lastIndexOf('WorkflowTaskFailed') - 2) };
+  const cut = { events: history.events!.slice(0, types.lastIndexOf('WorkflowTaskFailed') - 1) };
   expect(eventTypes(cut).at(-1)).toBe('WorkflowTaskScheduled');
   const [result] = await replayHistories(
     [{ source: 'cut', loaded: { history: cut, workflowType: 'BackgroundCheck' } }],
@@ -136,6 +141,8 @@ test('a history whose last task completed is judged as always: the same code thr
   );
   expect(result).toMatchObject({
     status: 'fail',
-    message: expect.stringMatching(/the code fails the workflow task at the end of the history: SyntaxError: .*not valid JSON/),
+    message: expect.stringMatching(
+      /the code fails the workflow task at the end of the history: SyntaxError: .*not valid JSON/,
+    ),
   });
 });

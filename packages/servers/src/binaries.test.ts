@@ -52,7 +52,7 @@ describe('finding the Temporal binaries', () => {
     expect(findTestServer()).toMatch(/\/\.tools\/temporal\/bin\/temporal-test-server$/);
   });
 
-  it('takes a binary on PATH (an official install) over the project\'s copy in BACKGROUNDCHECK_TOOLS_DIR', () => {
+  it("takes a binary on PATH (an official install) over the project's copy in BACKGROUNDCHECK_TOOLS_DIR", () => {
     noBinaries();
     const tools = path.join(tmp, 'tools');
     const inTools = fakeBinary(path.join(tools, 'temporal', 'bin'), 'temporal');

@@ -1,4 +1,4 @@
-// `pnpm server`: the chapter's `temporal server start-dev`, with the Web UI on 8233, state kept in
+// `pnpm start:server`: the chapter's `temporal server start-dev`, with the Web UI on 8233, state kept in
 // .temporal/dev-server.db (executions survive a restart) and backgroundcheck_namespace registered.
 // The port follows TEMPORAL_ADDRESS when that names this machine (the UI goes on port + 1000).
 import { DEFAULT_ADDRESS, NAMESPACE, UserError, runCommand } from '@background-check/common';
@@ -8,7 +8,7 @@ runCommand(async () => {
   const address = process.env.TEMPORAL_ADDRESS || DEFAULT_ADDRESS;
   if (!isLocalAddress(address)) {
     throw new UserError(
-      `TEMPORAL_ADDRESS=${address} is not on this machine; \`pnpm server\` only starts a local dev server. Unset it, or use your cluster directly.`,
+      `TEMPORAL_ADDRESS=${address} is not on this machine; \`pnpm start:server\` only starts a local dev server. Unset it, or use your cluster directly.`,
     );
   }
   const namespace = process.env.TEMPORAL_NAMESPACE || NAMESPACE;

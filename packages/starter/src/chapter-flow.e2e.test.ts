@@ -21,7 +21,7 @@ import * as workflows from '@background-check/workflows';
 
 const run = promisify(execFile);
 
-describe('the chapter flow: pnpm server, start:worker, start:workflow, workflow show, test:replay', () => {
+describe('the chapter flow: pnpm start:server, start:worker, start:workflow, workflow show, test:replay', () => {
   let tmp: string;
   let server: DevServer;
   let worker: Child | undefined;
