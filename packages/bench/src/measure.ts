@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Measured {
@@ -10,9 +11,8 @@ export interface Measured {
   wallS: number;
   /** Sum over the tree's processes of each one's peak RSS (VmHWM): an upper bound of the tree's peak. */
   peakRssMb: number;
-  /** The largest single process's peak RSS. */
-  maxProcessRssMb: number;
-  processes: number;
+  /** Each process's peak RSS in MB, by what it runs (its script's file name, else its program's). */
+  perProcess: { name: string; rssMb: number }[];
   cpuS: number; // user + system, summed over the tree
   output: string; // the last 4 KB of stdout and stderr
 }
@@ -32,6 +32,13 @@ function readProc(pid: number, file: string): string | undefined {
   } catch {
     return undefined; // it exited between the listing and the read
   }
+}
+
+/** What a process runs: its script's file name (node's first .js/.ts argument), else its program's. */
+function nameOf(pid: number): string | undefined {
+  const argv = (readProc(pid, 'cmdline') ?? '').split('\0').filter(Boolean);
+  const program = argv.slice(1).find((a) => /\.[cm]?[jt]s$/.test(a)) ?? argv[0];
+  return program && path.basename(program);
 }
 
 /** The processes under `root` (itself included), with their CPU seconds. */
@@ -72,6 +79,7 @@ export async function measure(
   let done = false;
   void exited.finally(() => (done = true));
   const peaks = new Map<number, number>(); // pid: VmHWM in kB
+  const names = new Map<number, string>();
   const cpu = new Map<number, number>();
   const deadline = Date.now() + timeoutMs;
   try {
@@ -79,6 +87,8 @@ export async function measure(
       for (const [pid, seconds] of tree(child.pid!)) {
         const hwm = /VmHWM:\s+(\d+) kB/.exec(readProc(pid, 'status') ?? '');
         if (hwm) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, Number(hwm[1])));
+        // Read again each time: a forked child shows its parent's command line until it execs.
+        names.set(pid, nameOf(pid) ?? names.get(pid) ?? '?');
         cpu.set(pid, Math.max(cpu.get(pid) ?? 0, seconds));
       }
       if (Date.now() > deadline) {
@@ -90,16 +100,8 @@ export async function measure(
     const [code] = (await exited) as [number | null];
     const wallS = Number(process.hrtime.bigint() - started) / 1e9;
     const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-    const maxProcessRssMb = Math.max(0, ...peaks.values()) / 1024;
-    return {
-      code,
-      wallS,
-      peakRssMb: sum(peaks) / 1024,
-      maxProcessRssMb,
-      processes: peaks.size,
-      cpuS: sum(cpu),
-      output,
-    };
+    const perProcess = [...peaks].map(([pid, kb]) => ({ name: names.get(pid) ?? '?', rssMb: kb / 1024 }));
+    return { code, wallS, peakRssMb: sum(peaks) / 1024, perProcess, cpuS: sum(cpu), output };
   } finally {
     running.delete(child);
   }

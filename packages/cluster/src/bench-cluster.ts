@@ -19,13 +19,13 @@ import {
   SAMPLE_SSN,
   TASK_QUEUE,
   WORKFLOW_TYPE,
-  eventTypeName,
   intOption,
   parseCommandArgs,
   repoRoot,
   runCommand,
   withTimeout,
 } from '@background-check/common';
+import { eventTypeName } from '@background-check/replay/src/events';
 import { startDevServer } from '@background-check/servers';
 import { clusterPort, servicesAnswer, startCluster } from './cluster';
 

@@ -31,7 +31,10 @@ beforeAll(async () => {
     BACKGROUNDCHECK_STATE_DIR: state,
   };
 });
-afterAll(() => killAllChildren(), 60_000);
+afterAll(async () => {
+  await killAllChildren();
+  fs.rmSync(env.BACKGROUNDCHECK_STATE_DIR!, { recursive: true, force: true });
+}, 60_000);
 
 test('pnpm start:cluster starts four services and PostgreSQL, with the namespace, on TEMPORAL_ADDRESS', async () => {
   cluster = spawnTs('start:cluster', CLI, [], { env, detached: true });

@@ -22,8 +22,8 @@ import { PG_USER, clusterPort, findPostgres, servicesAnswer, startCluster, type 
 export function useCluster(label: string, ready: (cluster: Cluster, client: Client, connection: Connection) => void) {
   let cluster: Cluster | undefined;
   let connection: Connection | undefined;
+  const dir = tempDir(`cluster-${label}`);
   beforeAll(async () => {
-    const dir = tempDir(`cluster-${label}`);
     fs.chmodSync(dir, 0o755); // PostgreSQL runs as its own user when the tests run as root: it must reach its data
     cluster = await startCluster({ address: `127.0.0.1:${await clusterPort()}`, dir });
     connection = await Connection.connect({ address: cluster.address });
@@ -33,6 +33,7 @@ export function useCluster(label: string, ready: (cluster: Cluster, client: Clie
     await killAllChildren();
     await connection?.close();
     await cluster?.stop();
+    fs.rmSync(dir, { recursive: true, force: true }); // PostgreSQL's data: tens of MB
   }, 90_000);
 }
 

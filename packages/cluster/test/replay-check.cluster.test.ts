@@ -10,15 +10,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { VersioningOverride } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import * as activities from '@background-check/activities';
-import {
-  DEPLOYMENT_NAME,
-  NAMESPACE,
-  SAMPLE_SSN,
-  TASK_QUEUE,
-  WORKFLOW_TYPE,
-  eventTypeName,
-  repoRoot,
-} from '@background-check/common';
+import { DEPLOYMENT_NAME, NAMESPACE, SAMPLE_SSN, TASK_QUEUE, WORKFLOW_TYPE, repoRoot } from '@background-check/common';
+import { eventTypeName } from '@background-check/replay/src/events';
 import { findTemporalCli, type DevServer } from '@background-check/servers';
 import { spawnTs, startDevServerIn, tempDir, until } from '@background-check/test-support';
 import type { Cluster } from '../src';

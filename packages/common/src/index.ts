@@ -1,4 +1,3 @@
 export * from './cli';
-export * from './events';
 export * from './names';
 export * from './ssn';

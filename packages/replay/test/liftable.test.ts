@@ -6,9 +6,9 @@ import path from 'node:path';
 const SRC = path.resolve(__dirname, '..', 'src');
 const sources = fs.readdirSync(SRC).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 const importsOf = (file: string) =>
-  [...fs.readFileSync(path.join(SRC, file), 'utf8').matchAll(/(?:from|import\(|require(?:\.resolve)?\()\s*'([^']+)'/g)].map(
-    (m) => m[1]!,
-  );
+  [
+    ...fs.readFileSync(path.join(SRC, file), 'utf8').matchAll(/(?:from|import\(|require(?:\.resolve)?\()\s*'([^']+)'/g),
+  ].map((m) => m[1]!);
 const packageJson = JSON.parse(fs.readFileSync(path.resolve(SRC, '..', 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
 };

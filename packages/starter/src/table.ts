@@ -1,6 +1,6 @@
 import type { History } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
-import { eventTypeName } from '@background-check/common';
+import { eventTypeName } from '@background-check/replay/src/events';
 
 const num = (value: unknown) => Number(value ?? 0);
 

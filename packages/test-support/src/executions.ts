@@ -2,7 +2,7 @@
 import { setTimeout } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { SAMPLE_SSN, TASK_QUEUE, WORKFLOW_TYPE, eventTypeName, withTimeout } from '@background-check/common';
+import { SAMPLE_SSN, TASK_QUEUE, WORKFLOW_TYPE, withTimeout } from '@background-check/common';
 
 /** The execution's result, bounded: a test waits for no workflow forever. */
 export async function resultWithin<T = unknown>(client: Client, workflowId: string, timeoutMs: number): Promise<T> {
@@ -26,7 +26,12 @@ export async function until<T>(
   }
 }
 
-export const eventTypes = (history: History): string[] => (history.events ?? []).map((e) => eventTypeName(e.eventType));
+/** Each event's type as the CLI's table prints it, read from the attributes it carries: timerFiredEventAttributes -> TimerFired. */
+export const eventTypes = (history: History): string[] =>
+  (history.events ?? []).map((e) => {
+    const key = Object.keys(e).find((k) => k.endsWith('EventAttributes') && e[k as keyof typeof e]) ?? 'unknown';
+    return key[0]!.toUpperCase() + key.slice(1).replace(/EventAttributes$/, '');
+  });
 
 export const countEvents = (history: History, type: string): number =>
   eventTypes(history).filter((t) => t === type).length;

@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { SAMPLE_SSN, TASK_QUEUE, eventTypeName } from '@background-check/common';
+import { SAMPLE_SSN, TASK_QUEUE } from '@background-check/common';
+import { eventTypeName } from '@background-check/replay/src/events';
 import { createTimeSkippingEnv } from '@background-check/test-support';
 import { createWorker } from './worker';
 

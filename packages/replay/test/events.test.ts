@@ -1,4 +1,4 @@
-import { eventTypeName } from './events';
+import { eventTypeName } from '../src/events';
 
 describe('eventTypeName', () => {
   it('prints every form of an event type the way the CLI table does', () => {
