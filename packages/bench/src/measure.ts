@@ -34,10 +34,10 @@ function readProc(pid: number, file: string): string | undefined {
   }
 }
 
-/** What a process runs: its script's file name (node's first .js/.ts argument), else its program's. */
+/** What a process runs: its script's file name (node's first .js/.ts argument outside node_modules), else its program's. */
 function nameOf(pid: number): string | undefined {
   const argv = (readProc(pid, 'cmdline') ?? '').split('\0').filter(Boolean);
-  const program = argv.slice(1).find((a) => /\.[cm]?[jt]s$/.test(a)) ?? argv[0];
+  const program = argv.slice(1).find((a) => /\.[cm]?[jt]s$/.test(a) && !a.includes('node_modules')) ?? argv[0];
   return program && path.basename(program);
 }
 

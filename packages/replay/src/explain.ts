@@ -79,7 +79,12 @@ export function historySteps(history: History): HistoryStep[] {
   });
 }
 
-const duration = (s = 0) => (s >= 120 && s % 60 === 0 ? `${s / 60} min` : `${Number(s.toFixed(3))} s`);
+const duration = (s = 0) =>
+  s >= 3600 && s % 3600 === 0
+    ? `${s / 3600} h`
+    : s >= 120 && s % 60 === 0
+      ? `${s / 60} min`
+      : `${Number(s.toFixed(3))} s`;
 
 export function describeStep(step: CodeStep | HistoryStep | undefined, side: 'history' | 'code'): string {
   if (!step) return side === 'code' ? 'nothing: it did not get this far' : 'nothing: the history ends here';
@@ -127,8 +132,10 @@ export function explain(history: History, code: CodeStep[], sdkMessage: string):
   // A removed patched() call diverges at its marker, wherever the code's other steps got to.
   const marker = patch && all.find((s) => s.kind === 'patch' && s.name === patch);
   // The event Core names is where the replay stopped; else the first history step the code did not match.
-  const stoppedAt = /HistoryEvent\(id: (\d+), (\w+)/.exec(sdkMessage);
-  const at = marker || (stoppedAt ? { eventId: Number(stoppedAt[1]), eventType: stoppedAt[2] } : h);
+  // Core writes the event as `HistoryEvent(id: 5, TimerStarted)` or `HistoryEvent { event_id: 5, ... event_type: TimerStarted`.
+  const named = /HistoryEvent\(id: (\d+), (\w+)|HistoryEvent \{ event_id: (\d+),.*?event_type: (\w+)/.exec(sdkMessage);
+  const stoppedAt = named && { eventId: Number(named[1] ?? named[3]), eventType: named[2] ?? named[4]! };
+  const at = marker || stoppedAt || h;
   let change: Change;
   if (patch) change = 'patch-removed';
   else if (!c) change = h ? changed(h, 'removed') : 'other';

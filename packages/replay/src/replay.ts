@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { Worker, type InjectedSinks, type ReplayResult as SdkReplayResult } from '@temporalio/worker';
 import { withActivityType, withoutTimer } from './counterfactual';
 import { coreMessage, explain, type Divergence } from './explain';
@@ -124,11 +125,26 @@ export const defaultWorkflowId = (source: string) => path.basename(source).repla
 
 const isNondeterminism = (e: Error) => e.name === 'DeterminismViolationError' || /\[TMPRL1100\]/.test(e.message);
 
-/** The recorded failure when the history's last workflow task failed: the execution is stuck there. */
+/** Causes of a failed workflow task that the server or an operator set, not the code: the task is retried. */
+const { WorkflowTaskFailedCause } = temporal.api.enums.v1;
+const NOT_THE_CODE = [
+  'UNHANDLED_COMMAND',
+  'UNHANDLED_UPDATE',
+  'RESET_STICKY_TASK_QUEUE',
+  'RESET_WORKFLOW',
+  'FORCE_CLOSE_COMMAND',
+]
+  .concat(['FAILOVER_CLOSE_COMMAND', 'WORKFLOW_PAUSE_REQUESTED_BEFORE_TASK_STARTED'])
+  .map((cause) => `WORKFLOW_TASK_FAILED_CAUSE_${cause}`);
+
+/** The recorded failure when the history's last workflow task failed in the code: the execution is stuck there. */
 export function lastTaskFailure({ events }: History): string | undefined {
   const tasks = events?.filter((e) => e.workflowTaskCompletedEventAttributes || e.workflowTaskFailedEventAttributes);
   const failed = tasks?.at(-1)?.workflowTaskFailedEventAttributes;
-  return failed ? coreMessage(failed.failure?.message ?? 'no message') : undefined;
+  const cause = failed?.cause;
+  if (!failed || NOT_THE_CODE.includes(typeof cause === 'string' ? cause : WorkflowTaskFailedCause[cause ?? 0]!))
+    return undefined;
+  return coreMessage(failed.failure?.message ?? 'no message');
 }
 
 /**

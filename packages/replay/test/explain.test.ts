@@ -164,6 +164,13 @@ test('when Core names the event it stopped at, the divergence is at that event; 
     code: 'scheduled activity ssnTrace',
     change: 'timer-removed',
   });
+  // Core's other way of naming an event (its machines for children and signals print the whole event).
+  const debugForm =
+    '[TMPRL1100] Nondeterminism error: Child workflow machine does not handle this event: HistoryEvent { event_id: 10, event_time: Some(Timestamp { seconds: 1 }), event_type: ActivityTaskScheduled, version: 0';
+  expect(explain(slept, [activity('ssnTrace')], sdkError(debugForm))).toMatchObject({
+    eventId: 10,
+    eventType: 'ActivityTaskScheduled',
+  });
   expect(explain(slept, [activity('ssnTrace')], sdkError(UNPLACED))).toMatchObject({
     eventId: 5,
     eventType: 'TimerStarted',

@@ -146,3 +146,15 @@ test('a history with no failed task is not stuck: code that throws in its last t
     ),
   });
 });
+
+test('a task the server or an operator failed (a reset, a force-close) is no stuck execution: a plain PASS', async () => {
+  const json = JSON.parse(fs.readFileSync(STUCK_FIXTURE, 'utf8')) as { events: Record<string, { cause?: string }>[] };
+  const failed = json.events.filter((e) => e.workflowTaskFailedEventAttributes).at(-1)!;
+  failed.workflowTaskFailedEventAttributes!.cause = 'WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW';
+  const loaded = parseHistory(JSON.stringify(json));
+  const [result] = await replayHistories([{ source: 'reset', loaded }], {
+    workflowBundle: await replayBundle(),
+    workflowTypes: ['BackgroundCheck'],
+  });
+  expect(result).toMatchObject({ source: 'reset', status: 'pass' });
+});
