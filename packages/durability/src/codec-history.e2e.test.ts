@@ -10,7 +10,8 @@ import { Client, Connection } from '@temporalio/client';
 import { CODEC_KEY_ENV, ENCRYPTED_ENCODING, dataConverterFromEnv, generateKey } from '@background-check/codec';
 import { NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE } from '@background-check/common';
 import { connectClient, loadTemporalConfig, type Connected } from '@background-check/connection';
-import { loadHistoryFile, replayBundle, replayHistories } from '@background-check/replay';
+import { checkHistories, loadHistoryFile, replayBundle, replayHistories } from '@background-check/replay';
+import { DEFAULTS } from '@background-check/replay/src/defaults';
 import { findTemporalCli, type DevServer } from '@background-check/servers';
 import { WORKFLOWS_PATH } from '@background-check/worker';
 import {
@@ -106,12 +107,20 @@ test('with the codec on, the server history holds no SSN in clear; replay decode
   const options = {
     workflowBundle: await replayBundle(WORKFLOWS_PATH),
     workflowTypes: Object.keys(workflows),
+    codecHint: DEFAULTS.codecHint,
   };
   const [withKey] = await replayHistories(inputs, {
     ...options,
     dataConverter: dataConverterFromEnv({ [CODEC_KEY_ENV]: key }),
   });
   expect(withKey).toMatchObject({ status: 'pass' });
+  // With replay workers in child processes, the key stays here: payloads are decoded before a history goes out.
+  const [inChildren] = await checkHistories(inputs, {
+    ...options,
+    jobs: 2,
+    dataConverter: dataConverterFromEnv({ [CODEC_KEY_ENV]: key }),
+  });
+  expect(inChildren).toMatchObject({ status: 'pass' });
   const [withoutKey] = await replayHistories(inputs, options);
   expect(withoutKey!.status).toBe('fail');
   expect(withoutKey!.message).toContain(CODEC_KEY_ENV);

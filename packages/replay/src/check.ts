@@ -71,8 +71,10 @@ async function inChild(options: ChildInit): Promise<Judge & { child: ChildProces
   };
 }
 
-/** Decodes every payload of a history with the codecs, in place, so that replay workers need none. */
-async function decodePayloads(history: History, codecs: PayloadCodec[]): Promise<void> {
+/** A copy of the history with every payload decoded by the codecs, so that replay workers need none. */
+async function decodePayloads(original: History, codecs: PayloadCodec[]): Promise<History> {
+  const { History } = temporal.api.history.v1;
+  const history = History.decode(History.encode(original).finish());
   const payloads: Payload[] = [];
   const walk = (value: unknown): void => {
     if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
@@ -83,6 +85,7 @@ async function decodePayloads(history: History, codecs: PayloadCodec[]): Promise
   let decoded = payloads;
   for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
   payloads.forEach((payload, i) => Object.assign(payload, decoded[i]));
+  return history;
 }
 
 /**
@@ -119,8 +122,11 @@ export async function checkHistories(
     for (let item = await source.next(); !item.done; item = await source.next()) {
       const { seq, input } = item.value;
       const history = 'history' in input.loaded ? input.loaded.history : undefined;
-      if (history && codecs.length > 0) await decodePayloads(history, codecs);
-      const result = await j.judge(input);
+      const loaded =
+        history && codecs.length > 0
+          ? { ...input.loaded, history: await decodePayloads(history, codecs) }
+          : input.loaded;
+      const result = await j.judge({ ...input, loaded });
       settle(seq, { ...result, history: result.history ?? history });
     }
   };

@@ -159,11 +159,19 @@ test('a canary pinned to v2 runs on v2 before v2 is current', async () => {
     }
   });
   const workflowId = 'canary';
-  await client.workflow.start('BackgroundCheck', {
-    taskQueue: TASK_QUEUE,
-    workflowId,
-    args: [SAMPLE_SSN],
-    versioningOverride: { pinnedTo: { deploymentName: DEPLOYMENT_NAME, buildId: 'v2' } },
+  // The version is in the deployment before it is in the task queue: until then the server refuses the pin.
+  await until('the server to take a start pinned to v2', 30_000, async () => {
+    try {
+      return await client.workflow.start('BackgroundCheck', {
+        taskQueue: TASK_QUEUE,
+        workflowId,
+        args: [SAMPLE_SSN],
+        versioningOverride: { pinnedTo: { deploymentName: DEPLOYMENT_NAME, buildId: 'v2' } },
+      });
+    } catch (err) {
+      if (!/is not present in task queue/.test(String((err as { cause?: unknown }).cause ?? err))) throw err;
+      return undefined;
+    }
   });
   // v2 schedules the activity first, whichever way the draw goes.
   await until('the canary to schedule its activity', 30_000, async () =>
