@@ -32,7 +32,12 @@ function inProcess(options: ReplayOptions): Judge {
 
 /** A replay worker in a child process of its own (compiled JavaScript: it starts in a fraction of a second). */
 async function inChild(options: ChildInit): Promise<Judge & { child: ChildProcess }> {
-  const child = fork(await compiledModule('child'), [], { serialization: 'advanced', stdio: ['ignore', 2, 2, 'ipc'] });
+  // Plain node (no ts-node loader inherited from this process): the child is compiled JavaScript.
+  const child = fork(await compiledModule('child'), [], {
+    execArgv: [],
+    serialization: 'advanced',
+    stdio: ['ignore', 2, 2, 'ipc'],
+  });
   const pending = new Map<number, { resolve(r: ReplayResult): void; reject(e: Error): void }>();
   let seq = 0;
   child.on('message', (m: ChildResponse) => {
