@@ -12,7 +12,7 @@ const USAGE = `Usage: pnpm bench:replay [--histories N ...] [--jobs N] [--one-ca
   Writes N histories once (default 1000; cloned from histories/, kept under .temporal/bench/) and replays that
   folder four ways, each its own process tree timed from spawn to exit (start and bundle load included):
     the SDK loop (Worker.runReplayHistories, one worker), one Worker.runReplayHistory call per history (as the
-    third-party replay actions do; above 1000 histories only with --one-call: it takes about 0.2 s and 1.5 MB
+    third-party replay actions do; above 1000 histories only with --one-call: it takes 0.1 to 0.3 s and 1.6 MB
     of memory per history), \`pnpm test:replay --jobs 1\` and \`pnpm test:replay --jobs N\` (default: the cores).
   Prints histories/s, the ratio to the SDK loop, peak RSS and CPU time of each, and the load average.
   --histories N   corpus size; repeat it for several (--histories 1000 --histories 10000)`;
@@ -31,13 +31,6 @@ const peer = (name: string, script: string, slow = false): Way => ({
   slow,
   argv: (folder) => [process.execPath, TS_NODE, path.join(__dirname, 'peers', script), folder],
 });
-
-/** Which of the lead's flags `pnpm test:replay` has today (--jobs, --output), from its --help. */
-async function toolFlags(): Promise<{ jobs: boolean; output: string }> {
-  const help = await measure(PNPM, ['--silent', 'test:replay', '--help'], { cwd: repoRoot(), timeoutMs: 60_000 });
-  if (help.code !== 0) throw new UserError(`pnpm test:replay --help failed:\n${help.output}`);
-  return { jobs: /--jobs\b/.test(help.output), output: /--output\b/.test(help.output) ? '--output' : '--format' };
-}
 
 async function benchOne(count: number, ways: Way[], oneCall: boolean): Promise<boolean> {
   const folder = historyFolder(count);
@@ -82,26 +75,16 @@ runCommand(async () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => [killAll(), process.exit(130)]);
   }
-  const flags = await toolFlags();
-  const tool = (n?: number): Way => ({
-    name: n ? `pnpm test:replay --jobs ${n}` : 'pnpm test:replay (no --jobs yet)',
-    argv: (folder, out) => [
-      'pnpm',
-      'test:replay',
-      folder,
-      ...(n ? ['--jobs', `${n}`] : []),
-      flags.output,
-      'json',
-      '--out',
-      out,
-    ],
+  const tool = (n: number): Way => ({
+    name: `pnpm test:replay --jobs ${n}`,
+    argv: (folder, out) => [PNPM, 'test:replay', folder, '--jobs', `${n}`, '--output', 'json', '--out', out],
   });
   const ways: Way[] = [
     peer('SDK loop (Worker.runReplayHistories)', 'sdk-loop.ts'),
     peer('one call per history (runReplayHistory)', 'one-call-each.ts', true),
-    ...(flags.jobs ? [tool(1), ...(jobs > 1 ? [tool(jobs)] : [])] : [tool()]),
+    tool(1),
+    ...(jobs > 1 ? [tool(jobs)] : []),
   ];
-  if (!flags.jobs) console.log('`pnpm test:replay` has no --jobs yet: it runs once, with its one replay worker.');
   let ok = true;
   for (const count of sizes) ok = (await benchOne(count, ways, values['one-call'] ?? false)) && ok;
   return ok ? 0 : 1;

@@ -27,6 +27,7 @@ const TASK_QUEUE = 'bench-server-replay';
 const NAMESPACE = 'bench';
 const CONCURRENCY = 50; // requests in flight while starting and describing executions
 const PNPM = process.env.npm_execpath || 'pnpm'; // the pnpm running this script, when it runs one
+type Report = { summary?: { passed?: number } }; // the part of the JSON report read here
 
 /** Calls `fn` on each item, `CONCURRENCY` at a time; resolves with the items for which it returned false. */
 async function pool<T>(items: T[], fn: (item: T) => Promise<boolean>): Promise<T[]> {
@@ -48,10 +49,11 @@ async function openExecutions(client: Client, worker: Worker, from: number, to: 
   const run = worker.run();
   const bound = 300_000 + (to - from) * 100; // on a busy 2-core machine, 10,000 take about 10 minutes
   const opened = async () => {
-    await pool(
-      ids,
-      async (workflowId) => !!(await client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId })),
-    );
+    const start = async (workflowId: string) => {
+      await client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUE, workflowId });
+      return true;
+    };
+    await pool(ids, start);
     // Started, task scheduled, started, completed: 4 events once the first workflow task is done.
     const firstTaskDone = async (id: string) => (await client.workflow.getHandle(id).describe()).historyLength >= 4;
     for (let waiting = ids; waiting.length > 0; await sleep(500)) waiting = await pool(waiting, firstTaskDone);
@@ -62,6 +64,23 @@ async function openExecutions(client: Client, worker: Worker, from: number, to: 
     worker.shutdown();
     await run;
   }
+}
+
+/** Runs the real check on every open execution as a child process tree, and prints its figures. */
+async function check(address: string, size: number, jobs: string[], dir: string): Promise<boolean> {
+  const out = path.join(dir, `report-${size}.json`);
+  const query = `WorkflowType = '${WORKFLOW_TYPE}'`;
+  const args = ['test:replay', '--server', '--workflows', WORKFLOWS, '--query', query, '--limit', '100000'];
+  args.push('--address', address, '-n', NAMESPACE, '--output', 'json', '--out', out, ...jobs);
+  const m = await measure(PNPM, args, { cwd: repoRoot(), timeoutMs: 60_000 + size * 100 });
+  const report = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as Report) : undefined;
+  const passed = report?.summary?.passed;
+  console.log(
+    `  ${`pnpm test:replay --server ${jobs.join(' ')}`.padEnd(48)}${figures(m, size)}; ${passed ?? '?'} passed`,
+  );
+  if (m.code === 0 && passed === size) return true;
+  console.log(`    exit code ${m.code}:\n${m.output.replace(/^/gm, '    ')}`);
+  return false;
 }
 
 runCommand(async () => {
@@ -106,45 +125,10 @@ runCommand(async () => {
     for (const size of sizes) {
       const openStarted = Date.now();
       await openExecutions(client, await Worker.create(workerOptions), opened, size);
-      console.log(
-        `\n${size} open executions of ${WORKFLOW_TYPE} (${size - opened} opened in ${((Date.now() - openStarted) / 1000).toFixed(0)} s); load average ${loadAverage()}`,
-      );
+      const took = `${size - opened} opened in ${((Date.now() - openStarted) / 1000).toFixed(0)} s`;
+      console.log(`\n${size} open executions of ${WORKFLOW_TYPE} (${took}); load average ${loadAverage()}`);
       opened = size;
-      const out = path.join(path.dirname(dbFilename), `report-${size}.json`);
-      const args = [
-        'test:replay',
-        '--server',
-        '--workflows',
-        WORKFLOWS,
-        '--query',
-        `WorkflowType = '${WORKFLOW_TYPE}'`,
-      ];
-      args.push(
-        '--limit',
-        '100000',
-        '--address',
-        server.address,
-        '-n',
-        NAMESPACE,
-        '--output',
-        'json',
-        '--out',
-        out,
-        ...jobs,
-      );
-      const m = await measure(PNPM, args, { cwd: repoRoot(), timeoutMs: 60_000 + size * 100 });
-      const summary = fs.existsSync(out)
-        ? (JSON.parse(fs.readFileSync(out, 'utf8')) as { summary?: { passed?: number } }).summary
-        : undefined;
-      console.log(
-        `  pnpm test:replay --server ${jobs.join(' ')}`.padEnd(50) +
-          figures(m, size) +
-          `; ${summary?.passed ?? '?'} passed`,
-      );
-      if (m.code !== 0 || summary?.passed !== size) {
-        ok = false;
-        console.log(`    exit code ${m.code}:\n${m.output.replace(/^/gm, '    ')}`);
-      }
+      ok = (await check(server.address, size, jobs, path.dirname(dbFilename))) && ok;
       console.log(`  load average after: ${loadAverage()}`);
     }
     await connection.close();

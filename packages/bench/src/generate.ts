@@ -47,6 +47,11 @@ export function historyFolder(count: number, dir = CORPUS()): string {
   for (const source of originals(dir)) hash.update(source);
   const folder = stateDir('bench', `histories-${count}-${hash.digest('hex').slice(0, 12)}`);
   if (fs.existsSync(path.join(folder, 'complete'))) return folder;
+  // Folders of this size cloned from an older corpus are stale.
+  for (const old of fs.readdirSync(path.dirname(folder)).filter((f) => f.startsWith(`histories-${count}-`))) {
+    if (old !== path.basename(folder))
+      fs.rmSync(path.join(path.dirname(folder), old), { recursive: true, force: true });
+  }
   let i = 0;
   for (const json of generateHistoryJson(count, dir)) {
     fs.writeFileSync(path.join(folder, `bench-${String(i++).padStart(6, '0')}.json`), json);

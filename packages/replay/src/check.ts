@@ -32,9 +32,10 @@ function inProcess(options: ReplayOptions): Judge {
 
 /** A replay worker in a child process of its own (compiled JavaScript: it starts in a fraction of a second). */
 async function inChild(options: ChildInit): Promise<Judge & { child: ChildProcess }> {
-  // Plain node (no ts-node loader inherited from this process): the child is compiled JavaScript.
+  // Plain node (no ts-node loader inherited from this process): the child is compiled JavaScript. It may collect
+  // garbage when it renews its replay worker (see Replayer).
   const child = fork(await compiledModule('child'), [], {
-    execArgv: [],
+    execArgv: ['--expose-gc'],
     serialization: 'advanced',
     stdio: ['ignore', 2, 2, 'ipc'],
   });
