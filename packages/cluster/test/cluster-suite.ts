@@ -125,3 +125,18 @@ export async function killService(env: { cluster: Cluster; connection: Connectio
     (await servicesAnswer(env.connection, NAMESPACE, [name])) ? undefined : true,
   );
 }
+
+/** The service-kill fault: SIGKILL it while checks sleep, start it again at once; nothing is lost. */
+export async function serviceKillLosesNothing(
+  env: { cluster: Cluster; client: Client; connection: Connection },
+  name: 'history' | 'matching',
+): Promise<void> {
+  const figures = await checksSurvive(env, `${name}-kill`, async () => {
+    await killService(env, name);
+    const restarted = env.cluster.startService(name);
+    const backMs = await untilServing(env.connection, `${name} to answer again after its restart`);
+    expect(restarted.exitCode).toBeNull();
+    console.log(`${name} service restarted: answering again ${backMs} ms after the restart`);
+  });
+  console.log(`${name} kill: ${JSON.stringify(figures)}`);
+}

@@ -4,21 +4,25 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { compiledModule } from './compile';
+import { loadHistoryFile } from './load';
 import { Replayer, judge, type HistoryInput, type ReplayOptions, type ReplayResult } from './replay';
-import { applyVersioning, type WorkerDeploymentVersion } from './versioning';
 
 export interface CheckOptions extends ReplayOptions {
   workflowBundle: { codePath: string }; // a file: child processes load it too
   dataConverter?: { payloadCodecs?: PayloadCodec[] }; // codecs run here, on each history, before any replay
   jobs?: number; // replay workers: 1 replays in this process; more run each in a child process of its own
-  target?: WorkerDeploymentVersion; // the version the change ships as: executions pinned to others are exempt
   onResult?: (result: ReplayResult) => void; // each result, in input order, as soon as it and those before it are in
 }
 
 /** What goes to a child: the history as protobuf bytes (small, and copied once). */
 export interface ChildRequest {
   seq: number;
-  input: Omit<HistoryInput, 'loaded'> & { problem?: string; workflowType?: string; history?: Uint8Array };
+  input: Omit<HistoryInput, 'loaded'> & {
+    file?: string;
+    problem?: string;
+    workflowType?: string;
+    history?: Uint8Array;
+  };
 }
 export type ChildResponse = { seq: number; result: ReplayResult } | { seq: number; error: string };
 export type ChildInit = Omit<ReplayOptions, 'dataConverter'>;
@@ -56,7 +60,7 @@ async function inChild(options: ChildInit): Promise<Judge & { child: ChildProces
     child,
     judge({ loaded, ...input }) {
       const encoded =
-        'problem' in loaded
+        'problem' in loaded || 'file' in loaded
           ? loaded
           : {
               workflowType: loaded.workflowType,
@@ -103,14 +107,13 @@ export async function checkHistories(
   inputs: AsyncIterable<HistoryInput> | Iterable<HistoryInput>,
   options: CheckOptions,
 ): Promise<ReplayResult[]> {
-  const { jobs = 1, target, onResult, dataConverter, ...init } = options;
+  const { jobs = 1, onResult, dataConverter, ...init } = options;
   const codecs = dataConverter?.payloadCodecs ?? [];
   const judges: Judge[] = [];
   const done: ReplayResult[] = [];
   const waiting = new Map<number, ReplayResult>();
   let next = 0;
   const settle = (seq: number, result: ReplayResult) => {
-    applyVersioning([result], target);
     delete result.history;
     waiting.set(seq, result);
     for (let r = waiting.get(next); r; r = waiting.get(next)) {
@@ -127,13 +130,12 @@ export async function checkHistories(
   const loop = async (j: Judge) => {
     for (let item = await source.next(); !item.done; item = await source.next()) {
       const { seq, input } = item.value;
-      const history = 'history' in input.loaded ? input.loaded.history : undefined;
-      const loaded =
-        history && codecs.length > 0
-          ? { ...input.loaded, history: await decodePayloads(history, codecs) }
-          : input.loaded;
-      const result = await j.judge({ ...input, loaded });
-      settle(seq, { ...result, history: result.history ?? history });
+      // Codecs run here: a history goes out decoded (so a file is read here, not where it replays).
+      let { loaded } = input;
+      if (codecs.length > 0 && 'file' in loaded) loaded = loadHistoryFile(loaded.file);
+      if (codecs.length > 0 && 'history' in loaded)
+        loaded = { ...loaded, history: await decodePayloads(loaded.history, codecs) };
+      settle(seq, await j.judge({ ...input, loaded }));
     }
   };
   try {

@@ -18,8 +18,12 @@ let queue = Promise.resolve();
 const reply = (m: ChildResponse) => process.send!(m);
 
 async function replay({ seq, input }: ChildRequest): Promise<void> {
-  const { problem, workflowType = '', history, ...named } = input;
-  const loaded = problem ? { problem } : { workflowType, history: temporal.api.history.v1.History.decode(history!) };
+  const { file, problem, workflowType = '', history, ...named } = input;
+  const loaded = file
+    ? { file }
+    : problem
+      ? { problem }
+      : { workflowType, history: temporal.api.history.v1.History.decode(history!) };
   try {
     const { history: _history, ...result } = await judge({ ...named, loaded }, replayer!, options!);
     reply({ seq, result });

@@ -11,7 +11,7 @@ import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectClient, connectionSettings
 import { DEFAULTS } from './defaults';
 import { parseOptions, runMain, shownPath as shown, userPath, wholeNumber as count, workflowTypesOf } from './command';
 import { ReplayCheckError, UsageError } from './errors';
-import { listHistoryFiles, loadHistoryFile } from './load';
+import { listHistoryFiles } from './load';
 import type { HistoryInput, ReplayResult } from './replay';
 import { formatJson, formatJunit, formatText, resultLines, summaryLines } from './report';
 import { serverHistories } from './server';
@@ -127,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
       yield {
         source: shown(file),
         workflowId: positionals.length ? values['workflow-id'] : undefined,
-        loaded: loadHistoryFile(file),
+        loaded: { file },
       };
     if (!connected) return;
     const selection = {

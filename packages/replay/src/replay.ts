@@ -5,15 +5,15 @@ import { temporal } from '@temporalio/proto';
 import { Worker, type InjectedSinks, type ReplayResult as SdkReplayResult } from '@temporalio/worker';
 import { withActivityType, withoutTimer } from './counterfactual';
 import { coreMessage, explain, type Divergence } from './explain';
-import type { Loaded } from './load';
+import { loadHistoryFile, type Loaded } from './load';
 import type { CodeStep, RecorderSinks } from './recorder';
-import type { Versioning } from './versioning';
+import { applyVersioning, type Versioning, type WorkerDeploymentVersion } from './versioning';
 
 export interface HistoryInput {
   source: string; // a file path, or `workflowId/runId` for a history from the server
   workflowId?: string; // the id the code sees in workflowInfo() during the replay; default: the file's name
   runId?: string; // the run that was replayed (the history's own run id for a file)
-  loaded: Loaded;
+  loaded: Loaded | { file: string }; // a history, why it is none, or a file to read where it is replayed
 }
 
 export interface ReplayResult extends Omit<HistoryInput, 'loaded' | 'workflowId'> {
@@ -40,6 +40,7 @@ export interface ReplayOptions {
   timeoutMs?: number; // bound on each history's replay; default 10 s
   dataConverter?: DataConverter; // for histories with encrypted payloads
   codecHint?: string; // what to do about encrypted payloads, in words: how this project's codec is turned on
+  target?: WorkerDeploymentVersion; // the version the change ships as: executions pinned to others are exempt
 }
 
 interface Outcome {
@@ -182,7 +183,14 @@ async function confirm(d: Divergence, history: History, workflowId: string, repl
  * plain words), a replay error or overrun, and for a stuck execution whether the code gets past the failed task.
  */
 export async function judge(input: HistoryInput, replayer: Replayer, options: ReplayOptions): Promise<ReplayResult> {
-  const { loaded, ...given } = input;
+  const result = await replayed(input, replayer, options);
+  applyVersioning([result], options.target);
+  return result;
+}
+
+async function replayed(input: HistoryInput, replayer: Replayer, options: ReplayOptions): Promise<ReplayResult> {
+  const loaded = 'file' in input.loaded ? loadHistoryFile(input.loaded.file) : input.loaded;
+  const { loaded: _loaded, ...given } = input;
   const named = { ...given, workflowId: input.workflowId ?? defaultWorkflowId(input.source) };
   if ('problem' in loaded) return { ...named, status: 'invalid', message: loaded.problem };
   const { history, workflowType } = loaded;
