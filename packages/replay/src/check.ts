@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
@@ -35,7 +35,7 @@ function inProcess(options: ReplayOptions): Judge {
 }
 
 /** A replay worker in a child process of its own (compiled JavaScript: it starts in a fraction of a second). */
-async function inChild(options: ChildInit): Promise<Judge & { child: ChildProcess }> {
+async function inChild(options: ChildInit): Promise<Judge> {
   // Plain node (no ts-node loader inherited from this process): the child is compiled JavaScript. It may collect
   // garbage when it renews its replay worker (see Replayer).
   const child = fork(await compiledModule('child'), [], {
@@ -57,7 +57,6 @@ async function inChild(options: ChildInit): Promise<Judge & { child: ChildProces
   });
   child.send(options satisfies ChildInit);
   return {
-    child,
     judge({ loaded, ...input }) {
       const encoded =
         'problem' in loaded || 'file' in loaded

@@ -1,16 +1,10 @@
 // A replay worker in a child process (see check.ts): it takes its options, then histories one by one, and answers
 // each with its judged result. Run as compiled JavaScript, so it starts in a fraction of a second.
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { ChildInit, ChildRequest, ChildResponse } from './check';
-import { Replayer, judge, type ReplayOptions } from './replay';
+import { Replayer, installReplayRuntime, judge, type ReplayOptions } from './replay';
 
-// Core's warning for each failed replay repeats what the report says better; errors still go to stderr.
-Runtime.install({
-  logger: new DefaultLogger('ERROR', (entry) => process.stderr.write(`${entry.message}\n`)),
-  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
-  shutdownSignals: [],
-});
+installReplayRuntime('ERROR', (entry) => entry.message);
 
 let options: ReplayOptions | undefined;
 let replayer: Replayer | undefined;

@@ -4,7 +4,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { replayBundle } from './bundle';
 import { checkHistories } from './check';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connectClient, connectionSettings } from './connect';
@@ -12,7 +11,7 @@ import { DEFAULTS } from './defaults';
 import { parseOptions, runMain, shownPath as shown, userPath, wholeNumber as count, workflowTypesOf } from './command';
 import { ReplayCheckError, UsageError } from './errors';
 import { listHistoryFiles } from './load';
-import type { HistoryInput, ReplayResult } from './replay';
+import { installReplayRuntime, type HistoryInput, type ReplayResult } from './replay';
 import { formatJson, formatJunit, formatText, resultLines, summaryLines } from './report';
 import { serverHistories } from './server';
 import { verdicts } from './versioning';
@@ -147,13 +146,7 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   // The bundle's rebuild note goes to stderr: stdout may be the JSON or JUnit report.
   const workflowBundle = await replayBundle(workflowsPath, (line) => console.error(line));
-  if (jobs === 1)
-    Runtime.install({
-      logger: new DefaultLogger('WARN', (entry) => console.error(`${entry.level}: ${entry.message}`)),
-      // Core's warning for each failed replay repeats what the report says better.
-      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
-      shutdownSignals: [],
-    });
+  if (jobs === 1) installReplayRuntime('WARN', (entry) => `${entry.level}: ${entry.message}`);
   // Text on a terminal: each history's lines as soon as they are in, in order.
   const live = format === 'text' && !values.out;
   const onResult = live ? (r: ReplayResult) => console.log(resultLines(r, values.verbose).join('\n')) : undefined;

@@ -2,7 +2,14 @@ import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
-import { Worker, type InjectedSinks, type ReplayResult as SdkReplayResult } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type InjectedSinks,
+  type LogEntry,
+  type ReplayResult as SdkReplayResult,
+} from '@temporalio/worker';
 import { withActivityType, withoutTimer } from './counterfactual';
 import { coreMessage, explain, type Divergence } from './explain';
 import { loadHistoryFile, type Loaded } from './load';
@@ -41,6 +48,25 @@ export interface ReplayOptions {
   dataConverter?: DataConverter; // for histories with encrypted payloads
   codecHint?: string; // what to do about encrypted payloads, in words: how this project's codec is turned on
   target?: WorkerDeploymentVersion; // the version the change ships as: executions pinned to others are exempt
+}
+
+/** The promise's value, or 'late' once `ms` pass: every wait of the check has a bound. */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, ms, 'late')));
+  return await Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The runtime of a process that replays: logs on stderr (stdout may be the report), Core's only at ERROR (its warning
+ * for each failed replay repeats what the report says better), and none of the SDK's signal handlers.
+ */
+export function installReplayRuntime(level: 'WARN' | 'ERROR', format: (entry: LogEntry) => string): void {
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry) => process.stderr.write(`${format(entry)}\n`)),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
+    shutdownSignals: [],
+  });
 }
 
 interface Outcome {
@@ -104,10 +130,7 @@ export class Replayer {
     const stream = (this.stream ??= replayStream(this.options));
     const outcome: Outcome = (stream.current = { steps: [] });
     stream.push({ workflowId, history });
-    let timer: NodeJS.Timeout | undefined;
-    const bound = this.options.timeoutMs ?? 10_000;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, bound, 'late')));
-    const next = await Promise.race([stream.results.next(), late]).finally(() => clearTimeout(timer));
+    const next = await within(stream.results.next(), this.options.timeoutMs ?? 10_000);
     stream.current = undefined;
     if (next === 'late' || next.done) {
       this.stream = undefined;
@@ -122,9 +145,7 @@ export class Replayer {
     this.stream = undefined;
     if (!stream) return;
     stream.end();
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise((resolve) => (timer = setTimeout(resolve, 5000)));
-    await Promise.race([stream.results.return?.(), bound]).finally(() => clearTimeout(timer));
+    await within(Promise.resolve(stream.results.return?.()), 5000);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { ReplayCheckError, UsageError } from './errors';
-import type { HistoryInput } from './replay';
+import { within, type HistoryInput } from './replay';
 
 /** Which executions to check: one (`workflowId`, optionally `runId`), a visibility query, or the default set. */
 export interface ServerSelection {
@@ -19,18 +19,15 @@ export interface ServerSelection {
 /** The gRPC status of a client error: the client wraps it in a ServiceError, with the status on the cause. */
 const grpcOf = (err: unknown) => ((err as { cause?: unknown }).cause ?? err) as { code?: number; details?: string };
 
-function withBound<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new ReplayCheckError(`${what} got no answer within ${ms / 1000} s.`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+async function withBound<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  const value = await within(promise, ms);
+  if (value === 'late') throw new ReplayCheckError(`${what} got no answer within ${ms / 1000} s.`);
+  return value;
 }
 
 /** The executions a query lists, in the server's order, up to `limit`. */
 async function* listed(client: Client, query: string, limit: number): AsyncGenerator<WorkflowExecutionInfo> {
   let taken = 0;
-  if (taken >= limit) return;
   try {
     for await (const execution of client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
       yield execution;
